@@ -1,0 +1,236 @@
+#include "twist/deferred.hpp"
+
+#include "twist/logger.hpp"
+
+namespace twist {
+
+namespace {
+const Logger deferLog{"twist.defer"};
+}
+
+namespace detail {
+
+namespace {
+// Chains resumed by the inner chains they waited on. The first fire on the
+// stack drains them in a loop; fires nested inside it only append. That is
+// what keeps a chain of 100,000 nested Deferreds off the C++ stack.
+struct ResumeQueue {
+  std::vector<Chain*> chains;
+  bool draining = false;
+};
+thread_local ResumeQueue resumed;
+}  // namespace
+
+void resumeLater(Chain* chain) { resumed.chains.push_back(chain); }
+
+void drainResumed() {
+  if (resumed.draining) return;
+  resumed.draining = true;
+  // Index loop: running a chain may append more chains to the queue.
+  for (std::size_t i = 0; i < resumed.chains.size(); ++i) {
+    Chain* chain = resumed.chains[i];
+    chain->runCallbacks();
+    chain->release();
+  }
+  resumed.chains.clear();
+  resumed.draining = false;
+}
+
+namespace {
+void reportUnhandled(Result& result) noexcept {
+  if (!result.isFailure()) return;
+  try {
+    Failure failure(result.failure());
+    deferLog.failure("Unhandled error in Deferred:", failure);
+  } catch (...) {
+    // Logging must never throw out of a destructor.
+  }
+}
+
+// Recycled chains, per thread. Bounded, and only chains with modest step
+// storage are kept, so the pool never hoards memory.
+struct ChainPool {
+  static constexpr std::size_t kMaxChains = 256;
+  static constexpr std::size_t kMaxSteps = 32;
+  std::vector<Chain*> free;
+  bool alive = true;  // chains destroyed after the thread's pool (static Deferreds at exit) are just freed
+  ~ChainPool() {
+    alive = false;
+    for (Chain* c : free) delete c;
+    free.clear();
+  }
+};
+thread_local ChainPool pool;
+}  // namespace
+
+Chain::~Chain() { reportUnhandled(result); }
+
+Chain* Chain::create(const std::type_info* type) {
+  if (!pool.alive || pool.free.empty()) return new Chain(type);
+  Chain* c = pool.free.back();
+  pool.free.pop_back();
+  c->headType = c->tailType = type;
+  return c;
+}
+
+void Chain::destroy() {
+  if (!pool.alive || pool.free.size() >= ChainPool::kMaxChains || steps.capacity() > ChainPool::kMaxSteps) {
+    delete this;
+    return;
+  }
+  reportUnhandled(result);
+  result.reset();
+  steps.clear();  // runs the destructors of unrun steps (they may release other chains)
+  incoming.clear();
+  refs = 1;
+  paused = 0;
+  called = running = suppressAlreadyCalled = false;
+  next = 0;
+  takenBy = nullptr;
+  waitingOn = nullptr;
+  canceller = nullptr;
+  pool.free.push_back(this);
+}
+
+void Chain::append(Step step, const std::type_info* out) {
+  if (running)
+    incoming.push_back(std::move(step));
+  else
+    steps.push_back(std::move(step));
+  tailType = out;
+  if (called && !running && paused == 0) runCallbacks();
+}
+
+bool Chain::beginFire() {
+  if (called) {
+    if (suppressAlreadyCalled) {
+      suppressAlreadyCalled = false;
+      return false;
+    }
+    throw AlreadyCalledError();
+  }
+  called = true;
+  return true;
+}
+
+void Chain::fire() { runCallbacks(); }
+
+void Chain::unpause() {
+  if (paused == 0) throw std::logic_error("Deferred.unpause() called more times than pause()");
+  if (--paused == 0 && called) runCallbacks();
+}
+
+void Chain::cancel() {
+  if (!called) {
+    ref();  // the canceller may drop the last handle
+    if (canceller) {
+      auto cancellerFn = std::move(canceller);
+      canceller = nullptr;
+      cancellerFn(this);
+    } else {
+      suppressAlreadyCalled = true;  // eat the producer's eventual fire
+    }
+    if (!called) {
+      called = true;
+      result.fail(std::make_exception_ptr(CancelledError()));
+      runCallbacks();
+    }
+    release();
+  } else if (waitingOn) {
+    waitingOn->cancel();
+  }
+}
+
+namespace {
+// Appended to the inner chain: hands its result to the outer one and resumes it.
+struct ResumeOuterStep {
+  Chain* outer;  // one reference, held until run or destroyed
+  explicit ResumeOuterStep(Chain* o) : outer(o) {}
+  ResumeOuterStep(ResumeOuterStep&& other) noexcept : outer(std::exchange(other.outer, nullptr)) {}
+  ~ResumeOuterStep() {
+    if (outer) {  // the inner chain died unfired: the outer waits forever, as in Twisted
+      outer->waitingOn = nullptr;
+      outer->release();
+    }
+  }
+  void run(Chain& inner) {
+    Chain* o = std::exchange(outer, nullptr);
+    o->result.moveFrom(inner.result);
+    inner.markTaken("a Deferred that waited on it (a callback returned this Deferred)");
+    o->waitingOn = nullptr;
+    --o->paused;
+    resumeLater(o);  // o's reference moves to the resume queue
+  }
+};
+}  // namespace
+
+void Chain::chainTo(Chain* inner) {
+  if (inner == this) {
+    result.fail(std::make_exception_ptr(std::logic_error(
+        "a callback returned the Deferred it was added to: the chain would wait on itself forever")));
+    return;
+  }
+  if (inner->hasResult()) {
+    result.moveFrom(inner->result);
+    inner->markTaken("a Deferred that waited on it (a callback returned this Deferred)");
+    return;
+  }
+  ref();
+  waitingOn = inner;
+  ++paused;
+  inner->append(Step::make<ResumeOuterStep>(this), &typeid(ResultTaken));
+}
+
+void Chain::markTaken(const char* by) {
+  result.reset();
+  tailType = &typeid(ResultTaken);
+  takenBy = by;
+}
+
+void Chain::runCallbacks() {
+  if (running) return;  // a step added from inside a callback runs after the current one
+  runLoop();
+  drainResumed();
+}
+
+void Chain::runLoop() {
+  ref();  // a step may drop the last handle to this chain
+  running = true;
+  while (paused == 0 && next < steps.size()) {
+    Step& step = steps[next];
+    step.run(*this);
+    step.clear();  // what the callback captured is released once it has run, as in Twisted
+    ++next;
+    if (!incoming.empty()) {
+      for (Step& added : incoming) steps.push_back(std::move(added));
+      incoming.clear();
+    }
+  }
+  running = false;
+  if (next == steps.size()) {  // keep the capacity for the steps to come
+    steps.clear();
+    next = 0;
+  }
+  release();
+}
+
+[[noreturn]] void throwTypeMismatch(const char* operation, const std::type_info& handle,
+                                    const std::type_info& chain, bool atHead, const char* takenBy) {
+  const std::string handleName = "Deferred<" + demangle(handle) + ">";
+  if (chain == typeid(ResultTaken)) {
+    throw std::logic_error(std::string(operation) + " on a " + handleName + " whose result was already taken by " +
+                           (takenBy ? takenBy : "someone else") +
+                           ": once a result is taken out of a Deferred, add to the Deferred you get back instead");
+  }
+  if (atHead) {
+    throw std::logic_error(std::string(operation) + " through a " + handleName + ", but this chain starts at Deferred<" +
+                           demangle(chain) +
+                           ">: fire a chain through the handle it was created as, not one returned by addCallback");
+  }
+  throw std::logic_error(std::string(operation) + " through a " + handleName + ", but the chain has moved on to Deferred<" +
+                         demangle(chain) +
+                         ">: an earlier addCallback changed the type; keep the handle it returned and add to that one");
+}
+
+}  // namespace detail
+}  // namespace twist
