@@ -79,12 +79,19 @@ struct IsDeferred : std::false_type {};
 template <class T>
 struct IsDeferred<Deferred<T>> : std::true_type {
   using value_type = T;
+  using type = T;  // what Unwrapped reads (it would otherwise find true_type::type)
 };
 template <class R>
 using Unwrapped = typename std::conditional_t<IsDeferred<R>::value, IsDeferred<R>, std::type_identity<R>>::type;
 
 template <class T>
 struct DeferredPromise;  // coroutine support: twist/coroutine.hpp
+
+// Whether f can be called with a T (or with nothing, for void).
+template <class T, class F>
+struct TakesValue : std::is_invocable<F&, T&&> {};
+template <class F>
+struct TakesValue<void, F> : std::is_invocable<F&> {};
 
 // What calling f with a T (or nothing, for void) returns.
 template <class T, class F>
@@ -311,7 +318,7 @@ class Deferred {
   template <class F>
   auto addCallback(F&& f) {
     using Fn = std::decay_t<F>;
-    static_assert(std::is_void_v<T> ? std::is_invocable_v<Fn&> : std::is_invocable_v<Fn&, T&&>,
+    static_assert(detail::TakesValue<T, Fn>::value,
                   "addCallback: the callback must take the chain's current value (a T), or nothing for Deferred<void>");
     using Out = detail::Unwrapped<typename detail::CallResult<T, Fn>::type>;
     return add<Out>("addCallback", detail::Step::make<detail::CallbackStep<T, Fn>>(detail::CallbackStep<T, Fn>{std::forward<F>(f)}));

@@ -1,0 +1,98 @@
+"""The workloads of deferred_bench.cpp, with Twisted, printing the same JSON lines.
+
+Run by compare_twisted.sh with Debian's python3 (python3-twisted).
+Usage: python3 twisted_bench.py [--quick]
+"""
+import json
+import sys
+import time
+
+from twisted.internet import defer, reactor
+
+
+def report(workload, count, seconds, unit, per_item=None, per_unit=None):
+    line = {"impl": "twisted", "workload": workload, unit: round(count / seconds)}
+    if per_unit:
+        line[per_unit] = round(count * per_item / seconds)
+    line["seconds"] = round(seconds, 3)
+    print(json.dumps(line), flush=True)
+
+
+def add_one(x):
+    return x + 1
+
+
+def boom(_):
+    raise RuntimeError("boom")
+
+
+def recover(_failure):
+    return 0
+
+
+def chain10(chains):
+    start = time.perf_counter()
+    for i in range(chains):
+        d = defer.Deferred()
+        for _ in range(10):
+            d.addCallback(add_one)
+        d.callback(i)
+    report("chain10", chains, time.perf_counter() - start, "chains_per_s", 10, "callbacks_per_s")
+
+
+def chain10_errback(chains):
+    start = time.perf_counter()
+    for i in range(chains):
+        d = defer.Deferred()
+        for k in range(10):
+            if k == 4:
+                d.addCallback(boom)
+            elif k == 5:
+                d.addErrback(recover)
+            else:
+                d.addCallback(add_one)
+        d.callback(i)
+    report("chain10_errback", chains, time.perf_counter() - start, "chains_per_s", 10, "callbacks_per_s")
+
+
+def main():
+    quick = "--quick" in sys.argv[1:]
+    scale = 20 if quick else 1
+    chain10(200_000 // scale)
+    chain10_errback(100_000 // scale)
+
+    calls = 200_000 // scale
+    state = {"remaining": calls, "start": 0.0, "phase": "batch"}
+
+    def batch_call():
+        state["remaining"] -= 1
+        if state["remaining"] == 0:
+            report("calllater0", calls, time.perf_counter() - state["start"], "calls_per_s")
+            start_chain()
+
+    chain_calls = 100_000 // scale
+
+    def chain_call():
+        state["remaining"] -= 1
+        if state["remaining"] == 0:
+            report("calllater0_chain", chain_calls, time.perf_counter() - state["start"], "calls_per_s")
+            reactor.stop()
+        else:
+            reactor.callLater(0, chain_call)
+
+    def start_chain():
+        state["remaining"] = chain_calls
+        state["start"] = time.perf_counter()
+        reactor.callLater(0, chain_call)
+
+    def start_batch():
+        state["start"] = time.perf_counter()
+        for _ in range(calls):
+            reactor.callLater(0, batch_call)
+
+    reactor.callWhenRunning(start_batch)
+    reactor.run(installSignalHandlers=False)
+
+
+if __name__ == "__main__":
+    main()
