@@ -122,7 +122,12 @@ void Chain::unpause() {
 
 void Chain::cancel() {
   if (!called) {
-    ref();  // the canceller may drop the last handle
+    // The canceller may drop the last handle, or throw: hold a reference either way.
+    struct Hold {
+      Chain* chain;
+      ~Hold() { chain->release(); }
+    } hold{this};
+    ref();
     if (canceller) {
       auto cancellerFn = std::move(canceller);
       canceller = nullptr;
@@ -135,7 +140,6 @@ void Chain::cancel() {
       result.fail(std::make_exception_ptr(CancelledError()));
       runCallbacks();
     }
-    release();
   } else if (waitingOn) {
     waitingOn->cancel();
   }

@@ -508,3 +508,5 @@ Deferred<T> Deferred<T>::addTimeout(double seconds, IReactorTime& time) {
 }  // namespace twist
 
 #include "twist/coroutine.hpp"
+#include "twist/deferred_list.hpp"
+#include "twist/deferred_lock.hpp"
