@@ -49,10 +49,17 @@ bool later(const auto& a, const auto& b) { return a.time != b.time ? a.time > b.
 
 TimerQueue::~TimerQueue() {
   // Handles may outlive us: they must see an inactive call, not a dangling queue.
-  for (auto& entry : heap_) {
+  // The functions are destroyed after the loop: a captured object's destructor
+  // may call back into us (a callLater), which must not touch heap_ mid-loop.
+  std::vector<std::function<void()>> dropped;
+  std::vector<Entry> entries = std::move(heap_);
+  heap_.clear();
+  for (auto& entry : entries) {
     entry.state->queue = nullptr;
+    if (entry.state->fn) dropped.push_back(std::move(entry.state->fn));
     entry.state->fn = nullptr;
   }
+  onChange = nullptr;
 }
 
 DelayedCall TimerQueue::schedule(double delay, std::function<void()> fn) {

@@ -1,0 +1,313 @@
+// DelayedCall (time.hpp), exercised through twist::Clock so that every time
+// is exact and nothing sleeps. Clock's own advance/pump rules are in test_task.cpp.
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "twist/error.hpp"
+#include "twist/logger.hpp"
+#include "twist/task.hpp"
+#include "twist/time.hpp"
+#include "twist_catch.hpp"
+
+namespace {
+
+// Captures every log event while alive; registering it also silences the stderr default.
+struct CapturedLog {
+  std::vector<twist::LogEvent> events;
+  twist::LogPublisher::ObserverId id;
+  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
+  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+};
+
+}  // namespace
+
+TEST_CASE("DelayedCall.getTime is absolute: seconds() + delay when scheduled") {
+  twist::Clock clock;
+  clock.advance(10);
+  twist::DelayedCall call = clock.callLater(2.5, [] {});
+  REQUIRE(call.getTime() == 12.5);
+  clock.advance(1);
+  REQUIRE(call.getTime() == 12.5);  // does not drift as time passes
+}
+
+TEST_CASE("a delayed call runs when its time comes, not before, and once") {
+  twist::Clock clock;
+  int runs = 0;
+  double ranAt = -1;
+  twist::DelayedCall call = clock.callLater(2.5, [&] {
+    ++runs;
+    ranAt = clock.seconds();
+  });
+  clock.advance(2.4);
+  REQUIRE(runs == 0);
+  REQUIRE(call.active());
+  REQUIRE_FALSE(call.called());
+  clock.advance(0.1);
+  REQUIRE(runs == 1);
+  REQUIRE(ranAt == twist_catch::Approx(2.5));
+  clock.advance(10);
+  REQUIRE(runs == 1);
+}
+
+TEST_CASE("active() is true until the call runs or is cancelled, and called() and cancelled() say which") {
+  twist::Clock clock;
+  twist::DelayedCall ran = clock.callLater(1, [] {});
+  twist::DelayedCall dropped = clock.callLater(1, [] {});
+  REQUIRE(ran.active());
+  REQUIRE(dropped.active());
+
+  dropped.cancel();
+  REQUIRE_FALSE(dropped.active());
+  REQUIRE(dropped.cancelled());
+  REQUIRE_FALSE(dropped.called());
+
+  clock.advance(1);
+  REQUIRE_FALSE(ran.active());
+  REQUIRE(ran.called());
+  REQUIRE_FALSE(ran.cancelled());
+}
+
+TEST_CASE("an empty DelayedCall handle is not active") {
+  twist::DelayedCall none;
+  REQUIRE_FALSE(none);
+  REQUIRE_FALSE(none.active());
+  REQUIRE_FALSE(none.called());
+  REQUIRE_FALSE(none.cancelled());
+}
+
+TEST_CASE("cancel() stops the call, and copies of the handle see it") {
+  twist::Clock clock;
+  bool ran = false;
+  twist::DelayedCall call = clock.callLater(1, [&] { ran = true; });
+  twist::DelayedCall copy = call;
+  call.cancel();
+  REQUIRE_FALSE(copy.active());
+  REQUIRE(copy.cancelled());
+  clock.advance(5);
+  REQUIRE_FALSE(ran);
+  REQUIRE(clock.getDelayedCalls().empty());
+}
+
+TEST_CASE("cancel() releases what the function captured at once") {
+  twist::Clock clock;
+  auto resource = std::make_shared<int>(7);
+  twist::DelayedCall call = clock.callLater(100, [resource] {});
+  REQUIRE(resource.use_count() == 2);
+  call.cancel();
+  REQUIRE(resource.use_count() == 1);
+}
+
+TEST_CASE("cancelling twice raises AlreadyCancelled") {
+  twist::Clock clock;
+  twist::DelayedCall call = clock.callLater(1, [] {});
+  call.cancel();
+  REQUIRE_THROWS_AS(call.cancel(), twist::AlreadyCancelled);
+}
+
+TEST_CASE("cancelling a call that has run raises AlreadyCalled") {
+  twist::Clock clock;
+  twist::DelayedCall call = clock.callLater(1, [] {});
+  clock.advance(1);
+  REQUIRE_THROWS_AS(call.cancel(), twist::AlreadyCalled);
+}
+
+TEST_CASE("cancelling a call from inside itself raises AlreadyCalled (called is set before it runs)") {
+  twist::Clock clock;
+  twist::DelayedCall call;
+  bool sawAlreadyCalled = false;
+  bool activeInside = true;
+  call = clock.callLater(1, [&] {
+    activeInside = call.active();
+    try {
+      call.cancel();
+    } catch (const twist::AlreadyCalled&) {
+      sawAlreadyCalled = true;
+    }
+  });
+  clock.advance(1);
+  REQUIRE(sawAlreadyCalled);
+  REQUIRE_FALSE(activeInside);
+}
+
+TEST_CASE("reset(s) moves the call to now + s, earlier or later") {
+  twist::Clock clock;
+  clock.advance(1);
+  std::vector<double> ranAt;
+  twist::DelayedCall call = clock.callLater(5, [&] { ranAt.push_back(clock.seconds()); });  // due at 6
+
+  SECTION("earlier") {
+    call.reset(2);
+    REQUIRE(call.getTime() == 3);
+    clock.advance(2);
+    REQUIRE(ranAt == std::vector<double>{3});
+  }
+  SECTION("later") {
+    clock.advance(1);  // t = 2
+    call.reset(10);
+    REQUIRE(call.getTime() == 12);
+    clock.advance(4);  // t = 6, the original time
+    REQUIRE(ranAt.empty());
+    clock.advance(6);
+    REQUIRE(ranAt == std::vector<double>{12});
+  }
+  clock.advance(100);
+  REQUIRE(ranAt.size() == 1);  // the old time left no second run behind
+}
+
+TEST_CASE("delay(s) adds s to the due time") {
+  twist::Clock clock;
+  std::vector<double> ranAt;
+  twist::DelayedCall call = clock.callLater(5, [&] { ranAt.push_back(clock.seconds()); });
+  call.delay(3);
+  REQUIRE(call.getTime() == 8);
+  clock.advance(5);
+  REQUIRE(ranAt.empty());
+  clock.advance(3);
+  REQUIRE(ranAt == std::vector<double>{8});
+}
+
+TEST_CASE("delay(s) with a negative s brings the call forward") {
+  twist::Clock clock;
+  bool ran = false;
+  twist::DelayedCall call = clock.callLater(5, [&] { ran = true; });
+  call.delay(-4);
+  REQUIRE(call.getTime() == 1);
+  clock.advance(1);
+  REQUIRE(ran);
+}
+
+TEST_CASE("reset and delay raise AlreadyCancelled or AlreadyCalled when too late") {
+  twist::Clock clock;
+  twist::DelayedCall cancelled = clock.callLater(1, [] {});
+  twist::DelayedCall ran = clock.callLater(1, [] {});
+  cancelled.cancel();
+  clock.advance(1);
+  REQUIRE_THROWS_AS(cancelled.reset(1), twist::AlreadyCancelled);
+  REQUIRE_THROWS_AS(cancelled.delay(1), twist::AlreadyCancelled);
+  REQUIRE_THROWS_AS(ran.reset(1), twist::AlreadyCalled);
+  REQUIRE_THROWS_AS(ran.delay(1), twist::AlreadyCalled);
+}
+
+TEST_CASE("calls run in time order, whatever order they were scheduled in") {
+  twist::Clock clock;
+  std::vector<int> order;
+  clock.callLater(3, [&] { order.push_back(3); });
+  clock.callLater(1, [&] { order.push_back(1); });
+  clock.callLater(2, [&] { order.push_back(2); });
+  clock.advance(5);
+  REQUIRE(order == std::vector<int>{1, 2, 3});
+}
+
+TEST_CASE("calls due at the same time run in the order they were scheduled (FIFO)") {
+  twist::Clock clock;
+  std::vector<int> order;
+  for (int i = 0; i < 20; ++i) clock.callLater(1, [&order, i] { order.push_back(i); });
+  // Reaching the same time from another start: still FIFO.
+  clock.advance(0.5);
+  clock.callLater(0.5, [&] { order.push_back(20); });
+  clock.advance(0.5);
+  std::vector<int> expected;
+  for (int i = 0; i <= 20; ++i) expected.push_back(i);
+  REQUIRE(order == expected);
+}
+
+TEST_CASE("a call rescheduled onto a busy time goes after the calls already there") {
+  twist::Clock clock;
+  std::vector<std::string> order;
+  twist::DelayedCall moved = clock.callLater(1, [&] { order.push_back("moved"); });
+  clock.callLater(2, [&] { order.push_back("a"); });
+  clock.callLater(2, [&] { order.push_back("b"); });
+  moved.reset(2);
+  clock.advance(2);
+  REQUIRE(order == std::vector<std::string>{"a", "b", "moved"});
+}
+
+TEST_CASE("a negative or NaN delay is rejected with std::invalid_argument and schedules nothing") {
+  twist::Clock clock;
+  bool ran = false;
+  REQUIRE_THROWS_AS(clock.callLater(-0.001, [&] { ran = true; }), std::invalid_argument);
+  REQUIRE_THROWS_AS(clock.callLater(std::nan(""), [&] { ran = true; }), std::invalid_argument);
+  REQUIRE(clock.getDelayedCalls().empty());
+  clock.advance(1);
+  REQUIRE_FALSE(ran);
+}
+
+TEST_CASE("getDelayedCalls lists the pending calls earliest first, without run or cancelled ones") {
+  twist::Clock clock;
+  clock.callLater(3, [] {});
+  twist::DelayedCall cancelled = clock.callLater(2, [] {});
+  clock.callLater(1, [] {});
+  clock.callLater(0.5, [] {});
+  cancelled.cancel();
+  clock.advance(0.5);
+  std::vector<double> times;
+  for (const auto& call : clock.getDelayedCalls()) times.push_back(call.getTime());
+  REQUIRE(times == std::vector<double>{1, 3});
+}
+
+TEST_CASE("an exception thrown by a call is logged and the other calls still run") {
+  CapturedLog log;
+  twist::Clock clock;
+  std::vector<int> ran;
+  clock.callLater(1, [&] { ran.push_back(1); });
+  clock.callLater(1, [&] { throw std::runtime_error("boom in a timer"); });
+  clock.callLater(1, [&] { ran.push_back(3); });
+  clock.callLater(2, [&] { ran.push_back(4); });
+  REQUIRE_NOTHROW(clock.advance(2));
+  REQUIRE(ran == std::vector<int>{1, 3, 4});
+
+  REQUIRE(log.events.size() == 1);
+  const twist::LogEvent& event = log.events[0];
+  REQUIRE(event.failure.has_value());
+  REQUIRE(event.failure->check<std::runtime_error>());
+  REQUIRE(event.failure->getErrorMessage() == "boom in a timer");
+  REQUIRE_THAT(event.text(), twist_catch::Contains("Unhandled error in delayed call"));
+  REQUIRE_THAT(event.text(), twist_catch::Contains("boom in a timer"));
+}
+
+TEST_CASE("a DelayedCall handle may outlive its Clock") {
+  twist::DelayedCall pending;
+  twist::DelayedCall ran;
+  auto resource = std::make_shared<int>(1);
+  {
+    twist::Clock clock;
+    pending = clock.callLater(5, [resource] {});
+    ran = clock.callLater(1, [] {});
+    clock.advance(1);
+  }
+  // The pending function was dropped unrun with the Clock.
+  REQUIRE(resource.use_count() == 1);
+  REQUIRE_FALSE(pending.active());
+  REQUIRE(pending.getTime() == 5);
+  REQUIRE_THROWS_AS(pending.cancel(), twist::AlreadyCancelled);
+  REQUIRE_THROWS_AS(pending.reset(1), twist::AlreadyCancelled);
+  REQUIRE_THROWS_AS(pending.delay(1), twist::AlreadyCancelled);
+  REQUIRE(ran.called());
+  REQUIRE_THROWS_AS(ran.cancel(), twist::AlreadyCalled);
+}
+
+TEST_CASE("a call reset to a later time runs after one scheduled meanwhile for an earlier time") {
+  twist::Clock clock;
+  std::vector<std::pair<std::string, double>> ran;
+  twist::DelayedCall a = clock.callLater(1, [&] { ran.emplace_back("a", clock.seconds()); });
+  a.reset(3);
+  clock.callLater(2, [&] { ran.emplace_back("b", clock.seconds()); });
+  clock.pump({1, 1, 1});
+  REQUIRE(ran == std::vector<std::pair<std::string, double>>{{"b", 2}, {"a", 3}});
+}
+
+TEST_CASE("a call reset from inside another call keeps the time order") {
+  twist::Clock clock;
+  std::vector<std::pair<std::string, double>> ran;
+  twist::DelayedCall b = clock.callLater(2, [&] { ran.emplace_back("b", clock.seconds()); });
+  clock.callLater(1, [&] { b.reset(3); });  // at t = 1: b moves to t = 4
+  clock.callLater(3, [&] { ran.emplace_back("c", clock.seconds()); });
+  clock.pump(std::vector<double>(10, 0.5));
+  REQUIRE(ran == std::vector<std::pair<std::string, double>>{{"c", 3}, {"b", 4}});
+}
