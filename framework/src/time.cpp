@@ -120,11 +120,18 @@ std::size_t TimerQueue::runDue(double now, bool includeNew) {
   auto cmp = [](const Entry& a, const Entry& b) { return later(a, b); };
   const std::uint64_t seqLimit = includeNew ? UINT64_MAX : nextSeq_;
   std::size_t ran = 0;
+  std::vector<Entry> later;  // scheduled during this pass: set aside, not allowed to end the pass
   for (;;) {
     dropStale();
     if (heap_.empty()) break;
     const Entry& top = heap_.front();
-    if (top.time > now || top.seq >= seqLimit) break;
+    if (top.time > now) break;
+    if (top.seq >= seqLimit) {
+      later.push_back(top);
+      std::pop_heap(heap_.begin(), heap_.end(), cmp);
+      heap_.pop_back();
+      continue;
+    }
     std::shared_ptr<DelayedCallState> state = top.state;
     std::pop_heap(heap_.begin(), heap_.end(), cmp);
     heap_.pop_back();
@@ -133,6 +140,10 @@ std::size_t TimerQueue::runDue(double now, bool includeNew) {
     state->fn = nullptr;
     callContained(timeLog, "delayed call", fn);
     ++ran;
+  }
+  for (Entry& entry : later) {
+    heap_.push_back(std::move(entry));
+    std::push_heap(heap_.begin(), heap_.end(), cmp);
   }
   if (ran && onChange) onChange();
   return ran;

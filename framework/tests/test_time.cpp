@@ -311,3 +311,31 @@ TEST_CASE("a call reset from inside another call keeps the time order") {
   clock.pump(std::vector<double>(10, 0.5));
   REQUIRE(ran == std::vector<std::pair<std::string, double>>{{"c", 3}, {"b", 4}});
 }
+
+namespace {
+// The reactor's way of running timers (a pass that leaves calls made during it
+// for the next pass), on a hand-moved time, so the pass itself can be examined.
+struct PassTime : twist::IReactorTime {
+  double now = 0;
+  twist::detail::TimerQueue queue{*this};
+  twist::DelayedCall callLater(double delay, std::function<void()> fn) override { return queue.schedule(delay, std::move(fn)); }
+  double seconds() const override { return now; }
+  std::vector<twist::DelayedCall> getDelayedCalls() const override { return queue.pending(); }
+};
+}  // namespace
+
+TEST_CASE("a reactor pass runs every call that was due when it began, even when one moves another earlier") {
+  PassTime time;
+  std::vector<std::string> order;
+  twist::DelayedCall b = time.callLater(5, [&] { order.push_back("b"); });
+  time.callLater(1, [&] {
+    order.push_back("a");
+    b.delay(-4);  // b is now due at 1, earlier than c, but was moved during this pass
+  });
+  time.callLater(2, [&] { order.push_back("c"); });
+  time.now = 2;
+  REQUIRE(time.queue.runDue(time.now, /*includeNew=*/false) == 2);
+  REQUIRE(order == std::vector<std::string>{"a", "c"});
+  REQUIRE(time.queue.runDue(time.now, false) == 1);  // b waits for the next pass
+  REQUIRE(order == std::vector<std::string>{"a", "c", "b"});
+}
