@@ -28,12 +28,12 @@ void DelayedCall::cancel() {
 
 void DelayedCall::reset(double secondsFromNow) {
   requireChangeable(state_.get());
-  state_->queue->reschedule(*state_, state_->queue->now() + secondsFromNow);
+  state_->queue->reschedule(state_, state_->queue->now() + secondsFromNow);
 }
 
 void DelayedCall::delay(double seconds) {
   requireChangeable(state_.get());
-  state_->queue->reschedule(*state_, state_->time + seconds);
+  state_->queue->reschedule(state_, state_->time + seconds);
 }
 
 bool DelayedCall::active() const { return state_ && !state_->called && !state_->cancelled && state_->queue; }
@@ -79,15 +79,10 @@ void TimerQueue::push(std::shared_ptr<DelayedCallState> state) {
   if (onChange) onChange();
 }
 
-void TimerQueue::reschedule(DelayedCallState& state, double newTime) {
-  state.time = newTime;
+void TimerQueue::reschedule(const std::shared_ptr<DelayedCallState>& state, double newTime) {
+  state->time = newTime;
   // The old entry goes stale (its seq no longer matches); a fresh one takes its place.
-  for (auto& entry : heap_) {
-    if (entry.state.get() == &state) {
-      push(entry.state);
-      return;
-    }
-  }
+  push(state);
 }
 
 void TimerQueue::cancel(DelayedCallState& state) {

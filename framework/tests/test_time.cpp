@@ -339,3 +339,19 @@ TEST_CASE("a reactor pass runs every call that was due when it began, even when 
   REQUIRE(time.queue.runDue(time.now, false) == 1);  // b waits for the next pass
   REQUIRE(order == std::vector<std::string>{"a", "c", "b"});
 }
+
+TEST_CASE("a call set aside during a pass can still be moved by a later call of that pass") {
+  PassTime time;
+  std::vector<std::string> order;
+  twist::DelayedCall b = time.callLater(5, [&] { order.push_back("b"); });
+  time.callLater(1, [&] { b.delay(-4); });  // b due at 1: set aside for the next pass
+  time.callLater(2, [&] { b.reset(10); });  // ... and then moved to now + 10
+  time.now = 2;
+  time.queue.runDue(time.now, false);
+  REQUIRE(time.queue.runDue(time.now, false) == 0);
+  REQUIRE(b.active());
+  REQUIRE(b.getTime() == 12);
+  time.now = 12;
+  REQUIRE(time.queue.runDue(time.now, false) == 1);
+  REQUIRE(order == std::vector<std::string>{"b"});
+}

@@ -88,7 +88,7 @@ class TimerQueue {
   TimerQueue& operator=(const TimerQueue&) = delete;
 
   DelayedCall schedule(double delay, std::function<void()> fn);
-  void reschedule(DelayedCallState& state, double newTime);
+  void reschedule(const std::shared_ptr<DelayedCallState>& state, double newTime);
   void cancel(DelayedCallState& state);
 
   // Earliest active call's time, or a negative number when there is none.
