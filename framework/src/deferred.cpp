@@ -11,29 +11,69 @@ const Logger deferLog{"twist.defer"};
 namespace detail {
 
 namespace {
-// Chains resumed by the inner chains they waited on. The first fire on the
-// stack drains them in a loop; fires nested inside it only append. That is
-// what keeps a chain of 100,000 nested Deferreds off the C++ stack.
-struct ResumeQueue {
-  std::vector<Chain*> chains;
-  bool draining = false;
+// What a fire has still to do once its own chain has run: chains that were
+// waiting on it (resumed), and coroutines that were awaiting it. Every fire
+// (runCallbacks) opens a scope and finishes its items, in a loop, before it
+// returns, so callback() returns with everything it unblocked already run, as
+// in Twisted. Fires nested more than kMaxNesting deep open no scope of their
+// own: their items go to the innermost open scope and run when the stack has
+// unwound to it. That is what keeps 100,000 nested Deferreds or awaiting
+// coroutines off the C++ stack.
+struct Resumption {
+  Chain* chain = nullptr;             // one reference, or
+  std::coroutine_handle<> coroutine;  // a suspended coroutine, owned until resumed
 };
-thread_local ResumeQueue resumed;
+struct FireScope {
+  std::vector<Resumption> items;
+  ~FireScope() {  // only on an exceptional exit: nothing may leak
+    for (Resumption& item : items) {
+      if (item.chain) item.chain->release();
+      if (item.coroutine) item.coroutine.destroy();
+    }
+  }
+};
+constexpr int kMaxNesting = 64;
+thread_local FireScope* innermost = nullptr;
+thread_local int nesting = 0;
+
+void runScope(FireScope& scope) {
+  // Index loop: running an item may add more.
+  for (std::size_t i = 0; i < scope.items.size(); ++i) {
+    Resumption item = std::exchange(scope.items[i], Resumption{});
+    if (item.chain) {
+      if (!item.chain->running) item.chain->runLoop();  // a running one picks up where it is
+      item.chain->release();
+    } else {
+      item.coroutine.resume();
+    }
+  }
+  scope.items.clear();
+}
+
+// Chains whose last reference went while another was being destroyed: freed
+// in a loop by the outermost destroy, so that a long chain of abandoned
+// Deferreds (each owning the next through a step) does not recurse.
+struct Graveyard {
+  std::vector<Chain*> dying;
+  bool reaping = false;
+};
+thread_local Graveyard graveyard;
 }  // namespace
 
-void resumeLater(Chain* chain) { resumed.chains.push_back(chain); }
-
-void drainResumed() {
-  if (resumed.draining) return;
-  resumed.draining = true;
-  // Index loop: running a chain may append more chains to the queue.
-  for (std::size_t i = 0; i < resumed.chains.size(); ++i) {
-    Chain* chain = resumed.chains[i];
+void resumeLater(Chain* chain) {
+  if (innermost) {
+    innermost->items.push_back(Resumption{chain, nullptr});
+  } else {  // not inside a fire (cannot happen from a step; kept safe anyway)
     chain->runCallbacks();
     chain->release();
   }
-  resumed.chains.clear();
-  resumed.draining = false;
+}
+
+void resumeCoroutineLater(std::coroutine_handle<> coroutine) {
+  if (innermost)
+    innermost->items.push_back(Resumption{nullptr, coroutine});
+  else
+    coroutine.resume();
 }
 
 namespace {
@@ -74,6 +114,21 @@ Chain* Chain::create(const std::type_info* type) {
 }
 
 void Chain::destroy() {
+  if (graveyard.reaping) {
+    graveyard.dying.push_back(this);
+    return;
+  }
+  graveyard.reaping = true;
+  reap();
+  while (!graveyard.dying.empty()) {
+    Chain* next = graveyard.dying.back();
+    graveyard.dying.pop_back();
+    next->reap();
+  }
+  graveyard.reaping = false;
+}
+
+void Chain::reap() {
   if (!pool.alive || pool.free.size() >= ChainPool::kMaxChains || steps.capacity() > ChainPool::kMaxSteps) {
     delete this;
     return;
@@ -193,8 +248,22 @@ void Chain::markTaken(const char* by) {
 
 void Chain::runCallbacks() {
   if (running) return;  // a step added from inside a callback runs after the current one
+  if (innermost && nesting >= kMaxNesting) {
+    runLoop();  // too deep for a scope of our own: the innermost one finishes our items
+    return;
+  }
+  FireScope scope;
+  FireScope* outer = std::exchange(innermost, &scope);
+  ++nesting;
+  struct Restore {
+    FireScope* outer;
+    ~Restore() {
+      innermost = outer;
+      --nesting;
+    }
+  } restore{outer};
   runLoop();
-  drainResumed();
+  runScope(scope);
 }
 
 void Chain::runLoop() {

@@ -39,7 +39,9 @@ struct ResumeCoroutineStep {
   ~ResumeCoroutineStep() {
     if (handle) handle.destroy();  // the awaited chain died unfired: so does the coroutine
   }
-  void run(Chain&) { std::exchange(handle, nullptr).resume(); }
+  // Resumed by the fire in progress once this chain's loop is done (see
+  // resumeCoroutineLater): the stack does not grow with each awaiting coroutine.
+  void run(Chain&) { resumeCoroutineLater(std::exchange(handle, nullptr)); }
 };
 
 struct PromiseBase {

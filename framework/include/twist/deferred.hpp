@@ -87,6 +87,14 @@ using Unwrapped = typename std::conditional_t<IsDeferred<R>::value, IsDeferred<R
 template <class T>
 struct DeferredPromise;  // coroutine support: twist/coroutine.hpp
 
+// callback()'s parameter: T itself (so only T's implicit conversions apply),
+// and a placeholder for void, whose callback() takes nothing.
+struct NoCallbackValue {
+  NoCallbackValue() = delete;
+};
+template <class T>
+using CallbackArg = std::conditional_t<std::is_void_v<T>, NoCallbackValue, T>;
+
 // Whether f can be called with a T (or with nothing, for void).
 template <class T, class F>
 struct TakesValue : std::is_invocable<F&, T&&> {};
@@ -112,8 +120,13 @@ void deliver(Chain& chain, F& f, Args&&... args) {
     chain.result.emplaceVoid();
   } else if constexpr (IsDeferred<R>::value) {
     R inner = f(std::forward<Args>(args)...);
+    Chain* innerChain = chainOf(inner);
+    if (!innerChain) throw std::logic_error("a callback returned a moved-from Deferred handle");
+    // A stale handle (its chain moved on, or its result was taken) would hand
+    // over a value of the wrong type: refuse it here, as a Failure in this chain.
+    innerChain->checkTail(typeid(typename IsDeferred<R>::value_type), "returning a Deferred from a callback");
     chain.result.reset();
-    chain.chainTo(chainOf(inner));
+    chain.chainTo(innerChain);
   } else {
     chain.result.template emplace<R>(f(std::forward<Args>(args)...));
   }
@@ -283,16 +296,18 @@ class Deferred {
   }
 
   // Fires the chain with a value. Throws AlreadyCalledError on a second fire.
-  template <class V = T, class = std::enable_if_t<!std::is_void_v<V>>>
-  void callback(V value) {
+  void callback(detail::CallbackArg<T> value)
+    requires(!std::is_void_v<T>)
+  {
     detail::Chain& c = live("callback");
     c.checkHead(typeid(T), "callback()");
     if (!c.beginFire()) return;
     c.result.template emplace<T>(std::move(value));
     c.fire();
   }
-  template <class V = T, class = std::enable_if_t<std::is_void_v<V>>>
-  void callback() {
+  void callback()
+    requires std::is_void_v<T>
+  {
     detail::Chain& c = live("callback");
     c.checkHead(typeid(T), "callback()");
     if (!c.beginFire()) return;

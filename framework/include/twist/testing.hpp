@@ -39,7 +39,9 @@ template <class T>
 struct Printable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::declval<const T&>())>> : std::true_type {};
 template <class T>
 std::string describeValue(Chain& c) {
-  if constexpr (std::is_void_v<T>) {
+  if (*c.tailType != typeid(T)) {  // a stale handle: do not read the value as a T
+    return "a value the chain carries as Deferred<" + demangle(*c.tailType) + "> (this handle is stale)";
+  } else if constexpr (std::is_void_v<T>) {
     return "no value (Deferred<void>)";
   } else if constexpr (Printable<T>::value) {
     std::ostringstream out;
@@ -61,9 +63,13 @@ T successResultOf(Deferred<T>& d) {
   detail::Chain& c = detail::chainForTest(chainOf(d));
   if (!c.hasResult() || c.result.state() == detail::Result::State::empty)
     throw FailTest("Success result expected on " + detail::describeDeferred(d) + ", found no result instead");
-  if (c.result.isFailure())
+  if (c.result.isFailure()) {
+    // Consumed, as trial's addBoth does: the test reports it, so it is not also unhandled.
+    Failure failure(c.result.takeFailure());
+    c.markTaken("successResultOf");
     throw FailTest("Success result expected on " + detail::describeDeferred(d) +
-                   ", found failure result instead:\n" + Failure(c.result.failure()).describe());
+                   ", found failure result instead:\n" + failure.describe());
+  }
   return detail::takeResult<T>(c, "successResultOf");
 }
 template <class T>
@@ -80,7 +86,8 @@ Failure failureResultOf(Deferred<T>& d) {
   if (!c.result.isFailure())
     throw FailTest("Failure result expected on " + detail::describeDeferred(d) + ", found success result (" +
                    detail::describeValue<T>(c) + ") instead");
-  Failure failure(c.result.failure());
+  Failure failure(c.result.takeFailure());  // consumed either way, as trial's addBoth does
+  c.markTaken("failureResultOf");
   if constexpr (sizeof...(E) > 0) {
     if (!failure.check<E...>()) {
       std::string expected;
@@ -89,8 +96,6 @@ Failure failureResultOf(Deferred<T>& d) {
                      ", found type " + failure.typeName() + " instead: " + failure.getErrorMessage());
     }
   }
-  c.result.takeFailure();
-  c.markTaken("failureResultOf");
   return failure;
 }
 template <class... E, class T>

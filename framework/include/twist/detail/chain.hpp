@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <coroutine>
 #include <cstring>
 #include <exception>
 #include <functional>
@@ -273,7 +274,7 @@ struct Chain {
     if (--refs == 0) destroy();
   }
   void destroy();  // out of line: avoids GCC 12's false -Wuse-after-free in fluent chains
-                   // (reports an unhandled failure, then recycles or frees the chain)
+  void reap();     // reports an unhandled failure, then recycles or frees the chain
 
   // A result is there to be read now: fired, not paused, every step has run.
   bool hasResult() const { return called && paused == 0 && !running && next == steps.size() && waitingOn == nullptr; }
@@ -304,12 +305,15 @@ struct Chain {
   // were waiting on this one (iteratively, so deep nesting never recurses).
   void runCallbacks();
 
- private:
+  // Runs steps until the end, a pause, or a wait (the fire's own work, without
+  // finishing what it unblocked: runCallbacks does that).
   void runLoop();
 };
 
-// Runs the chains resumed during a fire, breadth-first, without recursion.
-void resumeLater(Chain* chain);  // takes over one reference
-void drainResumed();
+// Hands work to the fire in progress, which runs it before callback() returns
+// (see FireScope in deferred.cpp): a chain that waited on the one firing
+// (takes over one reference), or a coroutine that awaited it (owns the frame).
+void resumeLater(Chain* chain);
+void resumeCoroutineLater(std::coroutine_handle<> coroutine);
 
 }  // namespace twist::detail
