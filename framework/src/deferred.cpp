@@ -20,7 +20,7 @@ namespace {
 // unwound to it. That is what keeps 100,000 nested Deferreds or awaiting
 // coroutines off the C++ stack.
 struct Resumption {
-  Chain* chain = nullptr;             // one reference, or
+  Chain* chain = nullptr;             // one reference: the chain to resume, or the one the coroutine awaited
   std::coroutine_handle<> coroutine;  // a suspended coroutine, owned until resumed
 };
 struct FireScope {
@@ -40,11 +40,12 @@ void runScope(FireScope& scope) {
   // Index loop: running an item may add more.
   for (std::size_t i = 0; i < scope.items.size(); ++i) {
     Resumption item = std::exchange(scope.items[i], Resumption{});
-    if (item.chain) {
-      if (!item.chain->running) item.chain->runLoop();  // a running one picks up where it is
+    if (item.coroutine) {
+      item.coroutine.resume();  // reads the awaited chain, which item.chain keeps alive
       item.chain->release();
     } else {
-      item.coroutine.resume();
+      if (!item.chain->running) item.chain->runLoop();  // a running one picks up where it is
+      item.chain->release();
     }
   }
   scope.items.clear();
@@ -69,11 +70,14 @@ void resumeLater(Chain* chain) {
   }
 }
 
-void resumeCoroutineLater(std::coroutine_handle<> coroutine) {
-  if (innermost)
-    innermost->items.push_back(Resumption{nullptr, coroutine});
-  else
+void resumeCoroutineLater(Chain* awaited, std::coroutine_handle<> coroutine) {
+  awaited->ref();  // the coroutine reads its result when resumed, maybe after the chain's last handle went
+  if (innermost) {
+    innermost->items.push_back(Resumption{awaited, coroutine});
+  } else {
     coroutine.resume();
+    awaited->release();
+  }
 }
 
 namespace {
@@ -176,27 +180,28 @@ void Chain::unpause() {
 }
 
 void Chain::cancel() {
-  if (!called) {
-    // The canceller may drop the last handle, or throw: hold a reference either way.
-    struct Hold {
-      Chain* chain;
-      ~Hold() { chain->release(); }
-    } hold{this};
-    ref();
-    if (canceller) {
-      auto cancellerFn = std::move(canceller);
-      canceller = nullptr;
-      cancellerFn(this);
-    } else {
-      suppressAlreadyCalled = true;  // eat the producer's eventual fire
-    }
-    if (!called) {
-      called = true;
-      result.fail(std::make_exception_ptr(CancelledError()));
-      runCallbacks();
-    }
-  } else if (waitingOn) {
-    waitingOn->cancel();
+  // After the fire, a cancel is forwarded to the Deferred this one waits on;
+  // walk down to it in a loop, so 100,000 nested Deferreds do not recurse.
+  Chain* target = this;
+  while (target->called && target->waitingOn) target = target->waitingOn;
+  if (target->called) return;
+  // The canceller may drop the last handle, or throw: hold a reference either way.
+  struct Hold {
+    Chain* chain;
+    ~Hold() { chain->release(); }
+  } hold{target};
+  target->ref();
+  if (target->canceller) {
+    auto cancellerFn = std::move(target->canceller);
+    target->canceller = nullptr;
+    cancellerFn(target);
+  } else {
+    target->suppressAlreadyCalled = true;  // eat the producer's eventual fire
+  }
+  if (!target->called) {
+    target->called = true;
+    target->result.fail(std::make_exception_ptr(CancelledError()));
+    target->runCallbacks();
   }
 }
 

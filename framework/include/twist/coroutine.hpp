@@ -20,6 +20,10 @@
 // firing, the frame is destroyed with it (local objects' destructors run) and
 // the coroutine's own Deferred never fires: a coroutine awaiting a Deferred
 // that never fires keeps its frame until that Deferred is cancelled or destroyed.
+// co_await the call directly (co_await fetch(x)): a Deferred kept in a local
+// variable or a by-value parameter of the coroutine is owned by the frame
+// while the frame is owned by it, so if its producer drops it unfired, both
+// stay until the coroutine's own Deferred is cancelled.
 #pragma once
 
 #include <coroutine>
@@ -41,7 +45,7 @@ struct ResumeCoroutineStep {
   }
   // Resumed by the fire in progress once this chain's loop is done (see
   // resumeCoroutineLater): the stack does not grow with each awaiting coroutine.
-  void run(Chain&) { resumeCoroutineLater(std::exchange(handle, nullptr)); }
+  void run(Chain& chain) { resumeCoroutineLater(&chain, std::exchange(handle, nullptr)); }
 };
 
 struct PromiseBase {
@@ -92,9 +96,10 @@ struct DeferredPromise : PromiseBase {
   void unhandled_exception() {
     if (!deferred.called()) deferred.errback(std::current_exception());
   }
-  template <class V>
-  void return_value(V&& value) {
-    if (!deferred.called()) deferred.callback(std::forward<V>(value));  // a cancel may have fired it already
+  // Takes exactly a T, so co_return {1, 2} builds one and co_return 3.7 in a
+  // Deferred<int> coroutine is the usual narrowing warning, not a silent cut.
+  void return_value(T value) {
+    if (!deferred.called()) deferred.callback(std::move(value));  // a cancel may have fired it already
   }
   template <class U>
   DeferredAwaiter<U> await_transform(Deferred<U> awaited) {

@@ -41,6 +41,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstdio>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -66,8 +67,14 @@ struct CancelledError : std::runtime_error {
 };
 // addTimeout ran out of time.
 struct TimeoutError : std::runtime_error {
-  explicit TimeoutError(double seconds)
-      : std::runtime_error("TimeoutError: the Deferred did not fire within " + std::to_string(seconds) + " seconds") {}
+  explicit TimeoutError(double seconds) : std::runtime_error(message(seconds)) {}
+
+ private:
+  static std::string message(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", seconds);
+    return std::string("TimeoutError: the Deferred did not fire within ") + text + " seconds";
+  }
 };
 
 template <class T>
@@ -475,6 +482,8 @@ template <class F>
 auto maybeDeferred(F&& f) -> Deferred<detail::Unwrapped<std::invoke_result_t<F&>>> {
   using R = std::invoke_result_t<F&>;
   using U = detail::Unwrapped<R>;
+  static_assert(!std::is_same_v<std::decay_t<R>, Failure>,
+                "maybeDeferred: f returns a twist::Failure; in twist, throw the exception instead (f.raise())");
   try {
     if constexpr (detail::IsDeferred<R>::value) {
       return f();

@@ -55,6 +55,12 @@ inline Chain& chainForTest(Chain* c) {
   if (!c) throw FailTest("a moved-from Deferred handle was passed to a testing helper");
   return *c;
 }
+// "found no result instead", and why, when the result was taken earlier.
+inline std::string noResult(const Chain& c) {
+  if (*c.tailType == typeid(ResultTaken) && c.takenBy)
+    return "found no result instead (it was already taken by " + std::string(c.takenBy) + ")";
+  return "found no result instead";
+}
 }  // namespace detail
 
 // The result of d, which must have succeeded already.
@@ -62,7 +68,7 @@ template <class T>
 T successResultOf(Deferred<T>& d) {
   detail::Chain& c = detail::chainForTest(chainOf(d));
   if (!c.hasResult() || c.result.state() == detail::Result::State::empty)
-    throw FailTest("Success result expected on " + detail::describeDeferred(d) + ", found no result instead");
+    throw FailTest("Success result expected on " + detail::describeDeferred(d) + ", " + detail::noResult(c));
   if (c.result.isFailure()) {
     // Consumed, as trial's addBoth does: the test reports it, so it is not also unhandled.
     Failure failure(c.result.takeFailure());
@@ -82,7 +88,7 @@ template <class... E, class T>
 Failure failureResultOf(Deferred<T>& d) {
   detail::Chain& c = detail::chainForTest(chainOf(d));
   if (!c.hasResult() || c.result.state() == detail::Result::State::empty)
-    throw FailTest("Failure result expected on " + detail::describeDeferred(d) + ", found no result instead");
+    throw FailTest("Failure result expected on " + detail::describeDeferred(d) + ", " + detail::noResult(c));
   if (!c.result.isFailure())
     throw FailTest("Failure result expected on " + detail::describeDeferred(d) + ", found success result (" +
                    detail::describeValue<T>(c) + ") instead");

@@ -314,6 +314,6 @@ struct Chain {
 // (see FireScope in deferred.cpp): a chain that waited on the one firing
 // (takes over one reference), or a coroutine that awaited it (owns the frame).
 void resumeLater(Chain* chain);
-void resumeCoroutineLater(std::coroutine_handle<> coroutine);
+void resumeCoroutineLater(Chain* awaited, std::coroutine_handle<> coroutine);
 
 }  // namespace twist::detail
