@@ -54,6 +54,8 @@ TimerQueue::~TimerQueue() {
   std::vector<std::function<void()>> dropped;
   std::vector<Entry> entries = std::move(heap_);
   heap_.clear();
+  for (auto& entry : run_) entries.push_back(std::move(entry));
+  run_.clear();
   for (auto& entry : entries) {
     entry.state->queue = nullptr;
     if (entry.state->fn) dropped.push_back(std::move(entry.state->fn));
@@ -74,9 +76,19 @@ DelayedCall TimerQueue::schedule(double delay, std::function<void()> fn) {
 
 void TimerQueue::push(std::shared_ptr<DelayedCallState> state) {
   state->seq = nextSeq_++;
-  heap_.push_back(Entry{state->time, state->seq, std::move(state)});
-  std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
+  Entry entry{state->time, state->seq, std::move(state)};
+  // Most calls are due no earlier than the last one queued (callLater(0), the
+  // same timeout again and again): they go on the sorted run in O(1).
+  if (run_.empty() || entry.time >= run_.back().time)
+    run_.push_back(std::move(entry));
+  else
+    pushHeap(std::move(entry));
   if (onChange) onChange();
+}
+
+void TimerQueue::pushHeap(Entry entry) {
+  heap_.push_back(std::move(entry));
+  std::push_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
 }
 
 void TimerQueue::reschedule(const std::shared_ptr<DelayedCallState>& state, double newTime) {
@@ -91,66 +103,79 @@ void TimerQueue::cancel(DelayedCallState& state) {
   if (onChange) onChange();
 }
 
+namespace {
+bool live(const auto& entry) {
+  return !entry.state->cancelled && !entry.state->called && entry.seq == entry.state->seq;
+}
+}  // namespace
+
 void TimerQueue::dropStale() {
   auto cmp = [](const Entry& a, const Entry& b) { return later(a, b); };
-  while (!heap_.empty()) {
-    const Entry& top = heap_.front();
-    if (!top.state->cancelled && !top.state->called && top.seq == top.state->seq) return;
+  while (!heap_.empty() && !live(heap_.front())) {
     std::pop_heap(heap_.begin(), heap_.end(), cmp);
     heap_.pop_back();
   }
+  while (!run_.empty() && !live(run_.front())) run_.pop_front();
+}
+
+TimerQueue::Entry* TimerQueue::earliest() {
+  dropStale();
+  if (heap_.empty()) return run_.empty() ? nullptr : &run_.front();
+  if (run_.empty()) return &heap_.front();
+  return later(heap_.front(), run_.front()) ? &run_.front() : &heap_.front();
+}
+
+TimerQueue::Entry TimerQueue::popEarliest(Entry* top) {
+  Entry entry = std::move(*top);
+  if (!run_.empty() && top == &run_.front()) {
+    run_.pop_front();
+  } else {
+    std::pop_heap(heap_.begin(), heap_.end(), [](const Entry& a, const Entry& b) { return later(a, b); });
+    heap_.pop_back();
+  }
+  return entry;
 }
 
 double TimerQueue::nextTime() {
-  dropStale();
-  return heap_.empty() ? -1.0 : heap_.front().time;
+  Entry* top = earliest();
+  return top ? top->time : -1.0;
 }
 
-bool TimerQueue::empty() {
-  dropStale();
-  return heap_.empty();
-}
+bool TimerQueue::empty() { return earliest() == nullptr; }
 
 std::size_t TimerQueue::runDue(double now, bool includeNew) {
-  auto cmp = [](const Entry& a, const Entry& b) { return later(a, b); };
   const std::uint64_t seqLimit = includeNew ? UINT64_MAX : nextSeq_;
   std::size_t ran = 0;
-  std::vector<Entry> later;  // scheduled during this pass: set aside, not allowed to end the pass
+  std::vector<Entry> setAside;  // scheduled during this pass: not allowed to end the pass
   for (;;) {
-    dropStale();
-    if (heap_.empty()) break;
-    const Entry& top = heap_.front();
-    if (top.time > now) break;
-    if (top.seq >= seqLimit) {
-      later.push_back(top);
-      std::pop_heap(heap_.begin(), heap_.end(), cmp);
-      heap_.pop_back();
+    Entry* top = earliest();
+    if (!top || top->time > now) break;
+    Entry entry = popEarliest(top);
+    if (entry.seq >= seqLimit) {
+      setAside.push_back(std::move(entry));
       continue;
     }
-    std::shared_ptr<DelayedCallState> state = top.state;
-    std::pop_heap(heap_.begin(), heap_.end(), cmp);
-    heap_.pop_back();
-    state->called = true;  // before the call: cancelling from inside raises AlreadyCalled
-    std::function<void()> fn = std::move(state->fn);
-    state->fn = nullptr;
+    DelayedCallState& state = *entry.state;
+    state.called = true;  // before the call: cancelling from inside raises AlreadyCalled
+    std::function<void()> fn = std::move(state.fn);
+    state.fn = nullptr;
     callContained(timeLog, "delayed call", fn);
     ++ran;
   }
-  for (Entry& entry : later) {
-    heap_.push_back(std::move(entry));
-    std::push_heap(heap_.begin(), heap_.end(), cmp);
-  }
+  for (Entry& entry : setAside) pushHeap(std::move(entry));
   if (ran && onChange) onChange();
   return ran;
 }
 
 std::vector<DelayedCall> TimerQueue::pending() const {
-  std::vector<Entry> live;
+  std::vector<Entry> pending;
   for (const auto& entry : heap_)
-    if (!entry.state->cancelled && !entry.state->called && entry.seq == entry.state->seq) live.push_back(entry);
-  std::sort(live.begin(), live.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
+    if (live(entry)) pending.push_back(entry);
+  for (const auto& entry : run_)
+    if (live(entry)) pending.push_back(entry);
+  std::sort(pending.begin(), pending.end(), [](const Entry& a, const Entry& b) { return later(b, a); });
   std::vector<DelayedCall> calls;
-  for (auto& entry : live) calls.push_back(DelayedCall(entry.state));
+  for (auto& entry : pending) calls.push_back(DelayedCall(entry.state));
   return calls;
 }
 

@@ -355,3 +355,18 @@ TEST_CASE("a call set aside during a pass can still be moved by a later call of 
   REQUIRE(time.queue.runDue(time.now, false) == 1);
   REQUIRE(order == std::vector<std::string>{"b"});
 }
+
+TEST_CASE("calls run in (time, scheduling order), whichever internal store each landed in") {
+  twist::Clock clock;
+  std::string order;
+  auto note = [&](char c) { return [&order, c] { order += c; }; };
+  clock.callLater(5, note('a'));  // in time order so far: the sorted run
+  clock.callLater(3, note('b'));  // earlier than the last: the heap
+  clock.callLater(5, note('c'));
+  clock.callLater(7, note('x'));
+  clock.callLater(5, note('d'));  // ties with a and c, scheduled after them
+  clock.callLater(3, note('e'));
+  clock.callLater(4, note('f'));
+  clock.advance(10);
+  REQUIRE(order == "befacdx");
+}

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
@@ -77,9 +78,16 @@ struct DelayedCallState {
   TimerQueue* queue = nullptr;  // null once the scheduler is gone
 };
 
-// The one timer store both Clock and Reactor use: a min-heap on (time, seq)
-// with lazy deletion (a cancelled or rescheduled call leaves a stale entry
-// that is skipped when it surfaces). Not thread-safe: one loop, one thread.
+// The one timer store both Clock and Reactor use, ordered on (time, seq):
+//
+//   run_   [t=5,#1][t=5,#2][t=7,#4] ...   sorted: each call due no earlier than the last
+//   heap_  min-heap of the others (a call due before the end of run_)
+//
+// The earliest call is the smaller of the two fronts. Most calls land on run_
+// in O(1) (callLater(0), the same timeout again); the heap takes the rest.
+// Deletion is lazy: a cancelled or rescheduled call leaves a stale entry
+// (its seq no longer matches) that is skipped when it surfaces.
+// Not thread-safe: one loop, one thread.
 class TimerQueue {
  public:
   explicit TimerQueue(const IReactorTime& time) : time_(time) {}
@@ -114,8 +122,12 @@ class TimerQueue {
     std::shared_ptr<DelayedCallState> state;
   };
   void push(std::shared_ptr<DelayedCallState> state);
+  void pushHeap(Entry entry);
   void dropStale();
+  Entry* earliest();  // null when nothing is pending
+  Entry popEarliest(Entry* top);
   const IReactorTime& time_;
+  std::deque<Entry> run_;
   std::vector<Entry> heap_;
   std::uint64_t nextSeq_ = 0;
 };
