@@ -28,4 +28,57 @@ struct AlreadyCancelled : std::invalid_argument {
   AlreadyCancelled() : std::invalid_argument("Tried to cancel or change a delayed call that has already been cancelled") {}
 };
 
+// ---- connections (Twisted: twisted.internet.error) ----------------------------
+// A connectionLost reason is a Failure holding one of these. ConnectionDone is
+// a clean close (loseConnection, or the peer closed its side); ConnectionLost
+// an unclean one; ConnectionAborted (a ConnectionLost) follows abortConnection.
+
+struct ConnectionDone : std::runtime_error {
+  explicit ConnectionDone(const std::string& why = "Connection was closed cleanly.") : std::runtime_error(why) {}
+};
+struct ConnectionLost : std::runtime_error {
+  explicit ConnectionLost(const std::string& why = "Connection to the other side was lost in a non-clean fashion.")
+      : std::runtime_error(why) {}
+};
+struct ConnectionAborted : ConnectionLost {
+  ConnectionAborted() : ConnectionLost("Connection was aborted locally using ITCPTransport.abortConnection.") {}
+};
+
+// Connecting failed (Twisted: ConnectError and its subclasses). `where` names
+// the operation and address, `why` the libuv error (e.g. "ECONNREFUSED:
+// connection refused").
+struct ConnectError : std::runtime_error {
+  explicit ConnectError(const std::string& what) : std::runtime_error(what) {}
+};
+struct ConnectionRefusedError : ConnectError {
+  using ConnectError::ConnectError;
+};
+struct DNSLookupError : ConnectError {
+  using ConnectError::ConnectError;
+};
+// connectTCP's timeout ran out (Twisted: error.TimeoutError, "User timeout
+// caused connection failure"; named apart from the Deferred's TimeoutError).
+struct ConnectingTimeoutError : ConnectError {
+  using ConnectError::ConnectError;
+};
+// stopConnecting() was called (Twisted: error.UserError).
+struct UserError : ConnectError {
+  using ConnectError::ConnectError;
+};
+// buildProtocol returned nothing for a client endpoint (Twisted: error.NoProtocol).
+struct NoProtocol : ConnectError {
+  NoProtocol() : ConnectError("the factory's buildProtocol returned no protocol") {}
+};
+
+// listenTCP could not listen (Twisted: error.CannotListenError).
+struct CannotListenError : std::runtime_error {
+  CannotListenError(const std::string& interface, int port, const std::string& why)
+      : std::runtime_error("Couldn't listen on " + (interface.empty() ? std::string("any") : interface) + ":" +
+                           std::to_string(port) + ": " + why + "."),
+        interface(interface),
+        port(port) {}
+  std::string interface;
+  int port;
+};
+
 }  // namespace twist
