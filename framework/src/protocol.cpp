@@ -40,7 +40,7 @@ void ReconnectingClientFactory::retry(IConnector& c) {
   ++retries;
   if (maxRetries && retries > *maxRetries) {
     protocolLog.info("Abandoning {destination} after {retries} retries.",
-                     {{"destination", c.getDestination().str()}, {"retries", std::to_string(retries - 1)}});
+                     {{"destination", c.getDestination().str()}, {"retries", std::to_string(retries)}});
     return;
   }
   delay = std::min(delay * factor, maxDelay);

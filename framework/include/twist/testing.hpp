@@ -129,3 +129,197 @@ void assertNoResult(Deferred<T>&& d) {
 }
 
 }  // namespace twist
+
+// ---- networking test doubles (Twisted: twisted.internet.testing) ----------------
+// A transport, a reactor and a protocol that do everything in memory, so a
+// protocol is tested by calling its methods and reading what it wrote: no
+// socket, no loop, no waiting. They keep the state a test reads in public
+// members (value(), disconnecting, tcpServers, ...); code under test must not
+// rely on them, since real transports and reactors do not have them.
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "twist/error.hpp"
+#include "twist/protocol.hpp"
+#include "twist/task.hpp"
+#include "twist/transport.hpp"
+
+namespace twist {
+
+// StringTransport: a transport that keeps what is written in a string
+// (Twisted: StringTransport). value() is every byte written since the last
+// clear(); writes are recorded even after loseConnection, as in Twisted.
+// loseConnection() only sets `disconnecting`, and abortConnection() also sets
+// `disconnected`: nothing calls the protocol back (StringTransportWithDisconnection
+// does). loseWriteConnection() sets `writeDisconnecting` (twist's own flag:
+// Twisted's StringTransport has no half-close). The default peer is
+// TCP:192.168.1.1:54321 and the default host TCP:10.0.0.1:12345, as in Twisted.
+//
+// As a consumer it records the producer and its streaming flag; registering a
+// second one, or unregistering none, throws std::logic_error (Twisted's
+// RuntimeError). As a producer (what a protocol pauses to stop reading) it keeps
+// `producerState`, "producing", "paused" or "stopped"; pausing or resuming
+// after loseConnection (unless `lenient`), or resuming a stopped transport,
+// throws std::logic_error.
+//
+// Ownership: the test owns the transport and the protocol, and the transport
+// outlives the protocol's use of it; `producer` is not owned.
+class StringTransport : public ITransport {
+ public:
+  explicit StringTransport(std::optional<Address> hostAddress = std::nullopt,
+                           std::optional<Address> peerAddress = std::nullopt, bool lenient = false);
+
+  // Every byte written since construction or the last clear() (not a transport method).
+  std::string value() const { return io_; }
+  void clear() { io_.clear(); }
+
+  void write(std::string_view data) override;
+  void writeSequence(const std::vector<std::string_view>& parts) override;
+  void loseConnection() override;
+  void abortConnection() override;
+  void loseWriteConnection() override;
+  Address getPeer() const override { return peerAddr; }
+  Address getHost() const override { return hostAddr; }
+  void registerProducer(IProducer& p, bool isStreaming) override;
+  void unregisterProducer() override;
+
+  // The transport as a producer (Twisted: IPushProducer on StringTransport).
+  void pauseProducing();
+  void resumeProducing();
+  void stopProducing();
+
+  Address hostAddr{"TCP", "10.0.0.1", 12345};
+  Address peerAddr{"TCP", "192.168.1.1", 54321};
+  bool connected = true;
+  bool disconnected = false;        // set by abortConnection (Twisted's name)
+  bool writeDisconnecting = false;  // set by loseWriteConnection
+  IProducer* producer = nullptr;    // the registered producer, if any
+  bool streaming = false;           // its streaming flag (false when none)
+  std::string producerState = "producing";
+  bool lenient = false;
+
+ private:
+  void checkState() const;
+  std::string io_;
+};
+
+// StringTransportWithDisconnection: a StringTransport whose loseConnection()
+// tells the protocol, as a real transport would (Twisted: the same name). Set
+// `protocol` first; the first loseConnection() (or abortConnection()) sets
+// `connected` to false and calls protocol->connectionLost(ConnectionDone("Bye."));
+// later calls do nothing. As in Twisted, it does not set `disconnecting`.
+// Throws std::logic_error when `protocol` is not set.
+//
+// Ownership: `protocol` is not owned; it must outlive the transport's use of it.
+class StringTransportWithDisconnection : public StringTransport {
+ public:
+  using StringTransport::StringTransport;
+  void loseConnection() override;
+
+  Protocol* protocol = nullptr;
+};
+
+// MemoryReactor: an IReactorTCP that records listenTCP and connectTCP calls
+// and opens nothing (Twisted: MemoryReactor). listenTCP returns a FakePort
+// whose getHost() is TCP:0.0.0.0:port (or interface:port for an IPv6
+// interface), and whose stopListening() fires at once. connectTCP calls the
+// factory's startedConnecting and returns a FakeConnector whose connection
+// never completes: a test plays the rest by calling the factory itself
+// (buildProtocol, clientConnectionFailed, ...). Unlike a real connector, a
+// FakeConnector only records stopConnecting() and disconnect(), and counts
+// connect(); it calls the factory back for none of them, as in Twisted.
+//
+// Ownership: the reactor keeps the ports and connectors it returned (in
+// `ports` and `connectors`); the factories recorded are not owned and must
+// outlive the test's use of the records.
+class MemoryReactor : public IReactorTCP {
+ public:
+  struct TCPServer {
+    int port;
+    Factory* factory;
+    int backlog;
+    std::string interface;
+  };
+  struct TCPClient {
+    std::string host;
+    int port;
+    ClientFactory* factory;
+    double timeout;
+  };
+
+  class FakePort : public IListeningPort {
+   public:
+    explicit FakePort(Address hostAddress) : hostAddress_(std::move(hostAddress)) {}
+    Deferred<void> stopListening() override;
+    Address getHost() const override { return hostAddress_; }
+    bool stopped = false;  // stopListening was called (twist's own record)
+
+   private:
+    Address hostAddress_;
+  };
+
+  class FakeConnector : public IConnector {
+   public:
+    explicit FakeConnector(Address destination) : destination_(std::move(destination)) {}
+    void stopConnecting() override { stoppedConnecting = true; }
+    void disconnect() override { disconnected = true; }
+    void connect() override { ++connectCalls; }
+    Address getDestination() const override { return destination_; }
+    bool stoppedConnecting = false;
+    bool disconnected = false;
+    int connectCalls = 0;  // twist's own record: ReconnectingClientFactory calls connect()
+
+   private:
+    Address destination_;
+  };
+
+  std::shared_ptr<IListeningPort> listenTCP(int port, Factory& factory, int backlog = 50,
+                                            const std::string& interface = "") override;
+  std::shared_ptr<IConnector> connectTCP(const std::string& host, int port, ClientFactory& factory,
+                                         double timeout = 30) override;
+
+  std::vector<TCPServer> tcpServers;
+  std::vector<TCPClient> tcpClients;
+  std::vector<std::shared_ptr<FakePort>> ports;
+  std::vector<std::shared_ptr<FakeConnector>> connectors;
+};
+
+// MemoryReactorClock: a MemoryReactor that is also a Clock, for code that
+// takes one reactor for both TCP and time (Twisted: MemoryReactorClock).
+class MemoryReactorClock : public MemoryReactor, public Clock {};
+
+// AccumulatingProtocol: a protocol that records what happens to it (Twisted:
+// AccumulatingProtocol). `made` after connectionMade, `data` gathers every
+// dataReceived, `closed` and `closedReason` after connectionLost. When
+// `closedDeferred` is set, connectionLost fires it (once: it is then reset).
+// When its factory is an AccumulatingFactory with `protocolConnectionMade`
+// set, connectionMade fires that Deferred with this protocol, once.
+//
+// Ownership: as any protocol (protocol.hpp); a Deferred fired here is shared
+// with whoever else holds a handle to it.
+class AccumulatingProtocol : public Protocol {
+ public:
+  void connectionMade() override;
+  void dataReceived(std::string_view bytes) override { data.append(bytes); }
+  void connectionLost(Failure reason) override;
+
+  bool made = false;
+  std::string data;
+  bool closed = false;
+  std::optional<Failure> closedReason;
+  std::optional<Deferred<void>> closedDeferred;
+};
+
+// A factory of AccumulatingProtocols (Twisted sets `protocolConnectionMade` on
+// any factory; C++ needs a type for it). `protocolConnectionMade`, when set,
+// fires with the first protocol to be connected, and is then reset.
+class AccumulatingFactory : public ClientFactory {
+ public:
+  AccumulatingFactory() {
+    protocol = [] { return std::make_unique<AccumulatingProtocol>(); };
+  }
+  std::optional<Deferred<AccumulatingProtocol*>> protocolConnectionMade;
+};
+
+}  // namespace twist
