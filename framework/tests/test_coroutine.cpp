@@ -1,73 +1,26 @@
 // co_await on a Deferred, and coroutines that return one (coroutine.hpp): the
 // C++ form of inlineCallbacks (TWISTED-REFERENCE.md §1, "@inlineCallbacks").
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <csignal>
-#include <cstdio>
-#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "twist/deferred.hpp"
-#include "twist/logger.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
 using twist_catch::Contains;
+using twist_test::CapturedLog;
+using twist_test::runInChild;
 
 namespace {
-
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::size_t unhandled() const {
-    std::size_t n = 0;
-    for (const auto& e : events)
-      if (e.format.find("Unhandled error in Deferred") != std::string::npos) ++n;
-    return n;
-  }
-};
 
 // Sets *flag when the coroutine frame holding it is destroyed.
 struct SetOnDestroy {
   bool* flag;
   ~SetOnDestroy() { *flag = true; }
 };
-
-// Runs fn in a child process, so that a stack overflow fails one test instead of the binary.
-std::string runInChild(const std::function<bool()>& fn) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) std::signal(sig, SIG_DFL);
-    bool ok = false;
-    try {
-      ok = fn();
-    } catch (...) {
-      _exit(3);
-    }
-    _exit(ok ? 0 : 4);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) {
-    int code = WEXITSTATUS(status);
-    if (code == 0) return "ok";
-    if (code == 3) return "threw an exception";
-    if (code == 4) return "returned a wrong result";
-    return "exited with " + std::to_string(code);
-  }
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status)) + " (a crash: stack overflow or memory error)";
-  return "unknown status";
-}
 
 // ---- coroutines under test (free functions: a coroutine lambda's captures
 // would dangle once the lambda object is gone) ----
@@ -257,7 +210,7 @@ TEST_CASE("a failure caught in the coroutine is not reported as unhandled") {
     source.errback(std::runtime_error("handled"));
     REQUIRE(twist::successResultOf(d) == "caught handled");
   }
-  REQUIRE(log.unhandled() == 0);
+  REQUIRE(log.unhandled().empty());
 }
 
 TEST_CASE("an exception escaping the coroutine fails its Deferred") {
@@ -286,7 +239,7 @@ TEST_CASE("a coroutine's failed Deferred dropped unhandled is reported") {
     auto d = throwsAfter(&source);
     source.callback(1);
   }
-  REQUIRE(log.unhandled() == 1);
+  REQUIRE(log.unhandled().size() == 1);
 }
 
 TEST_CASE("Deferred<void> coroutines co_await Deferred<void> and co_return nothing") {
@@ -418,7 +371,7 @@ TEST_CASE("a coroutine awaiting a Deferred that is destroyed unfired: its frame 
   // Its canceller referred to the frame: cancelling now must not touch it (ASan).
   d.cancel();
   twist::failureResultOf<twist::CancelledError>(d);
-  REQUIRE(log.unhandled() == 0);
+  REQUIRE(log.unhandled().empty());
 }
 
 TEST_CASE("a coroutine keeping the awaited Deferred in a local: the frame lives until it is cancelled") {
@@ -445,7 +398,7 @@ TEST_CASE("a coroutine's Deferred dropped by its caller keeps the coroutine runn
   source.callback(3);
   REQUIRE(resumed);
   REQUIRE(destroyed);
-  REQUIRE(log.unhandled() == 0);
+  REQUIRE(log.unhandled().empty());
 }
 
 // ---------------------------------------------------------------------------

@@ -2,14 +2,8 @@
 // that applies to the core chain, one TEST_CASE each, plus what C++ adds (types,
 // move-only and large values, deep chains). Time is a twist::Clock; nothing sleeps.
 // Coroutines are in test_coroutine.cpp, successResultOf & co. in test_testing.cpp.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
-#include <csignal>
 #include <cstdint>
-#include <cstdio>
-#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -23,69 +17,14 @@
 #include "twist/task.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
 using twist_catch::Contains;
+using twist_test::CapturedLog;
+using twist_test::messageOf;
+using twist_test::runInChild;
 
 namespace {
-
-// Captures every log event while alive; registering it also silences the stderr default.
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-
-  std::vector<const twist::LogEvent*> unhandled() const {
-    std::vector<const twist::LogEvent*> found;
-    for (const auto& e : events)
-      if (e.format.find("Unhandled error in Deferred") != std::string::npos) found.push_back(&e);
-    return found;
-  }
-};
-
-// The what() of what fn throws, to match several substrings of one message.
-template <class F>
-std::string messageOf(F&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(nothing was thrown)";
-}
-
-// Runs fn in a child process, so that a stack overflow fails one test instead
-// of killing the whole binary. "ok" when fn returned true.
-std::string runInChild(const std::function<bool()>& fn) {
-  std::fflush(nullptr);
-  pid_t pid = fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    // The child reports by exit status only: without Catch's handlers, a crash
-    // is a plain signal (else Catch prints a second report from the child).
-    for (int sig : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) std::signal(sig, SIG_DFL);
-    bool ok = false;
-    try {
-      ok = fn();
-    } catch (...) {
-      _exit(3);
-    }
-    _exit(ok ? 0 : 4);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) {
-    int code = WEXITSTATUS(status);
-    if (code == 0) return "ok";
-    if (code == 3) return "threw an exception";
-    if (code == 4) return "returned a wrong result";
-    return "exited with " + std::to_string(code) + " (a sanitizer report above?)";
-  }
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status)) + " (a crash: stack overflow or memory error)";
-  return "unknown status";
-}
 
 std::runtime_error boom() { return std::runtime_error("boom"); }
 
@@ -659,7 +598,7 @@ TEST_CASE("a callback returning an already-failed Deferred takes its failure syn
   }
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);  // by the outer chain; inner's failure moved into it
-  REQUIRE(unhandled[0]->failure->getErrorMessage() == "inner");
+  REQUIRE(unhandled[0].failure->getErrorMessage() == "inner");
 }
 
 TEST_CASE("a callback returning a paused Deferred with a result waits until it is unpaused") {
@@ -1008,7 +947,7 @@ TEST_CASE("addTimeout: a timed-out Deferred nobody holds is reported as unhandle
   clock.advance(1);
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);
-  REQUIRE(unhandled[0]->failure->check<twist::TimeoutError>());
+  REQUIRE(unhandled[0].failure->check<twist::TimeoutError>());
 }
 
 // ---------------------------------------------------------------------------
@@ -1024,7 +963,7 @@ TEST_CASE("dropping the last handle of a failed chain logs 'Unhandled error in D
   }
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);
-  const twist::LogEvent& e = *unhandled[0];
+  const twist::LogEvent& e = unhandled[0];
   REQUIRE(e.level == twist::LogLevel::critical);
   REQUIRE(e.format == "Unhandled error in Deferred:");
   REQUIRE(e.failure.has_value());
@@ -1069,7 +1008,7 @@ TEST_CASE("an unhandled failure is reported once per chain, also for chains recy
   }
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1000);
-  REQUIRE(unhandled[999]->failure->getErrorMessage() == "n999");
+  REQUIRE(unhandled[999].failure->getErrorMessage() == "n999");
 }
 
 // ---------------------------------------------------------------------------

@@ -6,35 +6,18 @@
 #include <vector>
 
 #include "twist/deferred_list.hpp"
-#include "twist/logger.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
 using twist::Deferred;
 using twist::DeferredList;
 using twist::Failure;
 using twist::ListResult;
 using twist_catch::Contains;
+using twist_test::CapturedLog;
 
 namespace {
-
-// Captures log events for the scope of a test (and keeps stderr quiet).
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-
-  std::vector<std::string> unhandled() const {
-    std::vector<std::string> out;
-    for (const auto& e : events)
-      if (e.text().find("Unhandled error in Deferred") != std::string::npos) out.push_back(e.text());
-    return out;
-  }
-};
-
 
 std::runtime_error boom(const std::string& what = "boom") { return std::runtime_error(what); }
 
@@ -206,8 +189,8 @@ TEST_CASE("a failed DeferredList nobody holds is reported unhandled when it fail
   a.errback(boom("nobody listens"));
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);
-  CHECK_THAT(unhandled[0], Contains("FirstError[#0"));
-  CHECK_THAT(unhandled[0], Contains("nobody listens"));
+  CHECK_THAT(unhandled[0].text(), Contains("FirstError[#0"));
+  CHECK_THAT(unhandled[0].text(), Contains("nobody listens"));
   b.callback(1);
   CHECK(log.unhandled().size() == 1);
 }
@@ -251,7 +234,7 @@ TEST_CASE("without consumeErrors a failed member keeps its failure and it is log
   }
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);
-  CHECK_THAT(unhandled[0], Contains("kept in the member"));
+  CHECK_THAT(unhandled[0].text(), Contains("kept in the member"));
 }
 
 TEST_CASE("without consumeErrors a Deferred<void> member's chain still carries the failure") {
@@ -364,7 +347,7 @@ TEST_CASE("a member canceller that throws is logged, and the other members are s
   REQUIRE_NOTHROW(list.cancel());
   CHECK(bCancelled == 1);
   bool logged = false;
-  for (const auto& e : log.events)
+  for (const auto& e : log.events())
     if (e.text().find("canceller") != std::string::npos && e.text().find("canceller broke") != std::string::npos)
       logged = true;
   CHECK(logged);
@@ -434,7 +417,7 @@ TEST_CASE("gatherResults without consumeErrors leaves the failure in the member 
   }
   auto unhandled = log.unhandled();
   REQUIRE(unhandled.size() == 1);
-  CHECK_THAT(unhandled[0], Contains("twice reported"));
+  CHECK_THAT(unhandled[0].text(), Contains("twice reported"));
 }
 
 TEST_CASE("gatherResults of Deferred<void> members is a Deferred<void>") {

@@ -6,48 +6,21 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "twist/error.hpp"
-#include "twist/logger.hpp"
 #include "twist/reactor.hpp"
 #include "twist_catch.hpp"
+#include "twist_reactor_test_support.hpp"
+#include "twist_test_support.hpp"
+
+using twist_test::CapturedLog;
+using twist_test::Watchdog;
 
 namespace {
-
-struct CapturedLog {
-  std::mutex mutex;
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog()
-      : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) {
-          std::lock_guard lock(mutex);
-          events.push_back(e);
-        })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  bool contains(const std::string& text) {
-    std::lock_guard lock(mutex);
-    for (const auto& e : events)
-      if (e.text().find(text) != std::string::npos) return true;
-    return false;
-  }
-};
-
-struct Watchdog {
-  bool fired = false;
-  explicit Watchdog(twist::Reactor& reactor, double seconds = 5) {
-    reactor.callLater(seconds, [this, &reactor] {
-      fired = true;
-      reactor.crash();  // not stop(): it must end run() even when a shutdown is stuck
-    });
-  }
-};
 
 // A fresh directory (mkdtemp), removed with everything in it at the end.
 struct TempDir {

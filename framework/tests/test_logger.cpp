@@ -7,23 +7,12 @@
 
 #include "twist/logger.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
+
+using twist_test::CapturedLog;
+using twist_test::ScopedObserver;
 
 namespace {
-
-// Registers an observer for the scope of a test (which also silences the
-// stderr default) and removes it after, so tests do not leak into each other.
-struct ScopedObserver {
-  twist::LogPublisher::ObserverId id;
-  explicit ScopedObserver(twist::LogObserver observer) : id(twist::globalLogPublisher().addObserver(std::move(observer))) {}
-  ~ScopedObserver() { twist::globalLogPublisher().removeObserver(id); }
-  ScopedObserver(const ScopedObserver&) = delete;
-  ScopedObserver& operator=(const ScopedObserver&) = delete;
-};
-
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  ScopedObserver observer{[this](const twist::LogEvent& e) { events.push_back(e); }};
-};
 
 double nowSeconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -89,21 +78,22 @@ TEST_CASE("Logger methods publish events with their level, namespace, format, fi
   logger.critical("c");
   const double after = nowSeconds();
 
-  REQUIRE(log.events.size() == 5);
+  const std::vector<twist::LogEvent> events = log.events();
+  REQUIRE(events.size() == 5);
   const twist::LogLevel levels[] = {twist::LogLevel::debug, twist::LogLevel::info, twist::LogLevel::warn,
                                     twist::LogLevel::error, twist::LogLevel::critical};
   for (std::size_t i = 0; i < 5; ++i) {
-    CHECK(log.events[i].level == levels[i]);
-    CHECK(log.events[i].logNamespace == "chat.server");
-    CHECK(log.events[i].time >= before - 1);
-    CHECK(log.events[i].time <= after + 1);
-    CHECK_FALSE(log.events[i].failure.has_value());
+    CHECK(events[i].level == levels[i]);
+    CHECK(events[i].logNamespace == "chat.server");
+    CHECK(events[i].time >= before - 1);
+    CHECK(events[i].time <= after + 1);
+    CHECK_FALSE(events[i].failure.has_value());
   }
-  REQUIRE(log.events[1].format == "{user} joined");
-  REQUIRE(log.events[1].field("user") != nullptr);
-  REQUIRE(*log.events[1].field("user") == "alice");
-  REQUIRE(log.events[1].field("room") == nullptr);
-  REQUIRE(log.events[1].text() == "alice joined");
+  REQUIRE(events[1].format == "{user} joined");
+  REQUIRE(events[1].field("user") != nullptr);
+  REQUIRE(*events[1].field("user") == "alice");
+  REQUIRE(events[1].field("room") == nullptr);
+  REQUIRE(events[1].text() == "alice joined");
 }
 
 TEST_CASE("Logger.failure carries the Failure, at critical level unless told otherwise") {
@@ -112,15 +102,16 @@ TEST_CASE("Logger.failure carries the Failure, at critical level unless told oth
   logger.failure("while {doing}", twist::Failure(std::invalid_argument("bad port")), {{"doing", "listening"}});
   logger.failure("quietly", twist::Failure(std::runtime_error("x")), {}, twist::LogLevel::warn);
 
-  REQUIRE(log.events.size() == 2);
-  const twist::LogEvent& event = log.events[0];
+  const std::vector<twist::LogEvent> events = log.events();
+  REQUIRE(events.size() == 2);
+  const twist::LogEvent& event = events[0];
   REQUIRE(event.level == twist::LogLevel::critical);
   REQUIRE(event.failure.has_value());
   REQUIRE(event.failure->check<std::invalid_argument>());
   REQUIRE(event.failure->getErrorMessage() == "bad port");
   REQUIRE(event.text() == "while listening\nstd::invalid_argument: bad port");
-  REQUIRE(log.events[1].level == twist::LogLevel::warn);
-  REQUIRE(log.events[1].failure.has_value());
+  REQUIRE(events[1].level == twist::LogLevel::warn);
+  REQUIRE(events[1].failure.has_value());
 }
 
 TEST_CASE("textFileLogObserver writes each event as one text record") {
@@ -203,8 +194,9 @@ TEST_CASE("callContained logs Unhandled error in <what> and does not throw") {
   CapturedLog log;
   twist::Logger logger{"twist.test"};
   REQUIRE_NOTHROW(twist::callContained(logger, "dataReceived", [] { throw std::runtime_error("parse error"); }));
-  REQUIRE(log.events.size() == 1);
-  const twist::LogEvent& event = log.events[0];
+  const std::vector<twist::LogEvent> events = log.events();
+  REQUIRE(events.size() == 1);
+  const twist::LogEvent& event = events[0];
   REQUIRE(event.logNamespace == "twist.test");
   REQUIRE(event.level == twist::LogLevel::critical);
   REQUIRE_THAT(event.text(), twist_catch::Contains("Unhandled error in dataReceived"));
@@ -216,9 +208,10 @@ TEST_CASE("callContained logs Unhandled error in <what> and does not throw") {
 TEST_CASE("callContained contains exceptions not derived from std::exception too") {
   CapturedLog log;
   REQUIRE_NOTHROW(twist::callContained(twist::Logger{"ns"}, "a callback", [] { throw 42; }));
-  REQUIRE(log.events.size() == 1);
-  REQUIRE_THAT(log.events[0].text(), twist_catch::Contains("Unhandled error in a callback"));
-  REQUIRE(log.events[0].failure.has_value());
+  const std::vector<twist::LogEvent> events = log.events();
+  REQUIRE(events.size() == 1);
+  REQUIRE_THAT(events[0].text(), twist_catch::Contains("Unhandled error in a callback"));
+  REQUIRE(events[0].failure.has_value());
 }
 
 TEST_CASE("callContained runs the function and logs nothing when it succeeds") {
@@ -226,5 +219,5 @@ TEST_CASE("callContained runs the function and logs nothing when it succeeds") {
   bool ran = false;
   twist::callContained(twist::Logger{"ns"}, "work", [&] { ran = true; });
   REQUIRE(ran);
-  REQUIRE(log.events.empty());
+  REQUIRE(log.events().empty());
 }

@@ -10,7 +10,6 @@
 #include <csignal>
 #include <future>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,42 +17,14 @@
 
 #include "twist/deferred.hpp"
 #include "twist/error.hpp"
-#include "twist/logger.hpp"
 #include "twist_catch.hpp"
+#include "twist_reactor_test_support.hpp"
+#include "twist_test_support.hpp"
+
+using twist_test::CapturedLog;
+using twist_test::Watchdog;
 
 namespace {
-
-// Captures log events while alive (thread-safe: pool threads log too).
-struct CapturedLog {
-  std::mutex mutex;
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog()
-      : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) {
-          std::lock_guard lock(mutex);
-          events.push_back(e);
-        })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  bool contains(const std::string& text) {
-    std::lock_guard lock(mutex);
-    for (const auto& e : events)
-      if (e.text().find(text) != std::string::npos) return true;
-    return false;
-  }
-};
-
-// Ends run() after `seconds` of real time; the test then checks !fired.
-struct Watchdog {
-  bool fired = false;
-  explicit Watchdog(twist::Reactor& reactor, double seconds = 5) {
-    reactor.callLater(seconds, [this, &reactor] {
-      fired = true;
-      reactor.crash();  // not stop(): it must end run() even when a shutdown is stuck
-    });
-  }
-};
 
 // Restores a signal's disposition when the test ends.
 struct SavedSignal {

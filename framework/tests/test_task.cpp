@@ -12,19 +12,12 @@
 #include "twist/task.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
 using twist_catch::Approx;
+using twist_test::CapturedLog;
 
 namespace {
-
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-};
 
 std::vector<double> pendingTimes(const twist::IReactorTime& time) {
   std::vector<double> times;
@@ -703,9 +696,10 @@ TEST_CASE("a Deferred from fn that fires after its LoopingCall is gone is ignore
     CapturedLog log;
     work[0].errback(std::runtime_error("late failure"));
     REQUIRE(clock.getDelayedCalls().empty());
-    REQUIRE(log.events.size() == 1);
-    REQUIRE(log.events[0].failure.has_value());
-    REQUIRE(log.events[0].failure->getErrorMessage() == "late failure");
+    const std::vector<twist::LogEvent> events = log.events();
+    REQUIRE(events.size() == 1);
+    REQUIRE(events[0].failure.has_value());
+    REQUIRE(events[0].failure->getErrorMessage() == "late failure");
   }
   clock.advance(10);
   REQUIRE(work.size() == 1);
@@ -735,9 +729,10 @@ TEST_CASE("a LoopingCall destroyed by its own fn makes no further call") {
     });
     done = loop->start(1.0);
     clock.advance(1);
-    REQUIRE(log.events.size() == 1);
-    REQUIRE(log.events[0].failure.has_value());
-    REQUIRE(log.events[0].failure->getErrorMessage() == "after the end");
+    const std::vector<twist::LogEvent> events = log.events();
+    REQUIRE(events.size() == 1);
+    REQUIRE(events[0].failure.has_value());
+    REQUIRE(events[0].failure->getErrorMessage() == "after the end");
   }
   REQUIRE_FALSE(loop.has_value());
   REQUIRE(calls == 2);

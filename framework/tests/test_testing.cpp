@@ -6,38 +6,15 @@
 #include <vector>
 
 #include "twist/deferred.hpp"
-#include "twist/logger.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
 using twist_catch::Contains;
+using twist_test::CapturedLog;
+using twist_test::messageOf;
 
 namespace {
-
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::size_t unhandled() const {
-    std::size_t n = 0;
-    for (const auto& e : events)
-      if (e.format.find("Unhandled error in Deferred") != std::string::npos) ++n;
-    return n;
-  }
-};
-
-template <class F>
-std::string messageOf(F&& fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(nothing was thrown)";
-}
 
 struct Opaque {  // no operator<<
   int n;
@@ -120,7 +97,7 @@ TEST_CASE("successResultOf on a failed Deferred consumes the failure, as trial's
     twist::Deferred<int> d = twist::fail<int>(std::runtime_error("boom"));
     REQUIRE_THROWS_AS(twist::successResultOf(d), twist::FailTest);
   }
-  REQUIRE(log.unhandled() == 0);
+  REQUIRE(log.unhandled().empty());
 }
 
 TEST_CASE("successResultOf through a stale handle fails loudly naming both types") {
@@ -146,7 +123,7 @@ TEST_CASE("failureResultOf returns the Failure of a failed Deferred and consumes
     REQUIRE(f.getErrorMessage() == "too far");
     REQUIRE_THROWS_WITH(d.addErrback([](twist::Failure) { return 0; }), Contains("failureResultOf"));
   }
-  REQUIRE(log.unhandled() == 0);  // consumed: not reported as unhandled
+  REQUIRE(log.unhandled().empty());  // consumed: not reported as unhandled
 }
 
 TEST_CASE("failureResultOf<E...> accepts any of the given types, or a base of the actual one") {
@@ -196,7 +173,7 @@ TEST_CASE("failureResultOf<E> on a failure of another type consumes it, as trial
     auto d = twist::fail<int>(std::runtime_error("boom"));
     REQUIRE_THROWS_AS(twist::failureResultOf<std::logic_error>(d), twist::FailTest);
   }
-  REQUIRE(log.unhandled() == 0);
+  REQUIRE(log.unhandled().empty());
 }
 
 TEST_CASE("failureResultOf on a non-std exception names its type") {
@@ -257,7 +234,7 @@ TEST_CASE("assertNoResult on a failed Deferred fails: No result expected, and sw
     REQUIRE_THAT(message, Contains("std::runtime_error: boom"));
     REQUIRE_THAT(message, Contains("instead"));
   }
-  REQUIRE(log.unhandled() == 0);  // swallowed, so not reported again when the Deferred goes
+  REQUIRE(log.unhandled().empty());  // swallowed, so not reported again when the Deferred goes
 }
 
 TEST_CASE("assertNoResult and failureResultOf through a stale handle do not read the value as the wrong type") {

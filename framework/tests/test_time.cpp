@@ -12,20 +12,9 @@
 #include "twist/task.hpp"
 #include "twist/time.hpp"
 #include "twist_catch.hpp"
+#include "twist_test_support.hpp"
 
-namespace {
-
-// Captures every log event while alive; registering it also silences the stderr default.
-struct CapturedLog {
-  std::vector<twist::LogEvent> events;
-  twist::LogPublisher::ObserverId id;
-  CapturedLog() : id(twist::globalLogPublisher().addObserver([this](const twist::LogEvent& e) { events.push_back(e); })) {}
-  ~CapturedLog() { twist::globalLogPublisher().removeObserver(id); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-};
-
-}  // namespace
+using twist_test::CapturedLog;
 
 TEST_CASE("DelayedCall.getTime is absolute: seconds() + delay when scheduled") {
   twist::Clock clock;
@@ -262,8 +251,9 @@ TEST_CASE("an exception thrown by a call is logged and the other calls still run
   REQUIRE_NOTHROW(clock.advance(2));
   REQUIRE(ran == std::vector<int>{1, 3, 4});
 
-  REQUIRE(log.events.size() == 1);
-  const twist::LogEvent& event = log.events[0];
+  const std::vector<twist::LogEvent> events = log.events();
+  REQUIRE(events.size() == 1);
+  const twist::LogEvent& event = events[0];
   REQUIRE(event.failure.has_value());
   REQUIRE(event.failure->check<std::runtime_error>());
   REQUIRE(event.failure->getErrorMessage() == "boom in a timer");
