@@ -96,6 +96,7 @@
 #include "twist/deferred.hpp"
 #include "twist/failure.hpp"
 #include "twist/logger.hpp"
+#include "twist/protocol.hpp"
 #include "twist/time.hpp"
 
 namespace twist {
@@ -122,7 +123,7 @@ class LoopResource {
 };
 }  // namespace detail
 
-class Reactor : public IReactorTime {
+class Reactor : public IReactorTime, public IReactorTCP {
  public:
   using TriggerId = std::uint64_t;
 
@@ -189,6 +190,12 @@ class Reactor : public IReactorTime {
   IProcessTransport& spawnProcess(ProcessProtocol& protocol, std::vector<std::string> argv,
                                   std::optional<std::map<std::string, std::string>> env = std::nullopt,
                                   std::string cwd = "");
+
+  // IReactorTCP, on libuv (tcp.hpp says what they promise; bodies in tcp.cpp).
+  std::shared_ptr<IListeningPort> listenTCP(int port, Factory& factory, int backlog = 50,
+                                            const std::string& interface = "") override;
+  std::shared_ptr<IConnector> connectTCP(const std::string& host, int port, ClientFactory& factory,
+                                         double timeout = 30) override;
 
   // For twist's own transports (tcp, process, inotify): the loop, and the
   // registry of resources that ~Reactor closes and "during shutdown" notifies.
