@@ -113,6 +113,10 @@ class TCPConnection final : public ITCPTransport, public LoopResource {
   void registerProducer(IProducer& producer, bool streaming) override;
   void unregisterProducer() override;
   std::size_t bufferedBytes() const override;
+  // IProducer: the bytes this connection reads.
+  void pauseProducing() override;
+  void resumeProducing() override;
+  void stopProducing() override { loseConnection(); }
   void setTcpNoDelay(bool enabled) override { uv_tcp_nodelay(&handle_, enabled ? 1 : 0); }
   void setTcpKeepAlive(bool enabled, unsigned delaySeconds) override {
     uv_tcp_keepalive(&handle_, enabled ? 1 : 0, delaySeconds);
@@ -164,6 +168,7 @@ class TCPConnection final : public ITCPTransport, public LoopResource {
   bool silent_ = false;
   bool reading_ = false;
   bool readLost_ = false;            // the peer sent EOF (half-close)
+  bool readPaused_ = false;          // pauseProducing stopped reading
   bool writeShutdownRequested_ = false;
   bool shutdownSent_ = false;
   bool writeShutdownDone_ = false;
@@ -367,6 +372,23 @@ void TCPConnection::notifyLost() {
     callContained(tcpLog, "connectionLost", [&] { protocol.connectionLost(reason); });
   }
   if (connector) connector->connectionLost(reason);
+}
+
+void TCPConnection::pauseProducing() {
+  if (!reading_ || closing_) return;
+  stopReading();
+  readPaused_ = true;
+}
+
+void TCPConnection::resumeProducing() {
+  if (!readPaused_ || closing_ || readLost_ || disconnecting) return;
+  readPaused_ = false;
+  int rc = uv_read_start(stream(), &allocRead, &TCPConnection::onRead);
+  if (rc < 0) {
+    closeWith(ConnectionLost("uv_read_start: " + uvError(rc)));
+    return;
+  }
+  reading_ = true;
 }
 
 void TCPConnection::stopReading() {

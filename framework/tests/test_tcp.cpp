@@ -819,3 +819,34 @@ TEST_CASE("tcp: an exception in connectionMade is logged and ends that connectio
   CHECK(client.lost);
   CHECK(captured.contains("Unhandled error in makeConnection"));
 }
+
+TEST_CASE("tcp: a paused transport reads nothing until it is resumed (the transport as a push producer)") {
+  twist::Reactor reactor;
+  ProbeFactory server;
+  server.setup = [](Probe& p) {
+    p.onMade = [](Probe& self) { dynamic_cast<twist::IProducer&>(*self.transport).pauseProducing(); };
+  };
+  auto port = listenLocal(reactor, server);
+  int fd = rawConnect(port->getHost().port);
+  REQUIRE(::write(fd, "while paused", 12) == 12);
+  std::string receivedWhilePaused = "(not checked)";
+  reactor.callLater(0.2, [&] {
+    REQUIRE(server.built.size() == 1);
+    receivedWhilePaused = server.built[0]->received;
+    dynamic_cast<twist::IProducer&>(*server.built[0]->transport).resumeProducing();
+  });
+  std::string receivedAfterResume;
+  std::function<void()> poll = [&] {
+    if (!server.built.empty() && server.built[0]->received.size() == 12) {
+      receivedAfterResume = server.built[0]->received;  // the protocol goes with the reactor's shutdown
+      reactor.stop();
+    } else {
+      reactor.callLater(0.01, poll);
+    }
+  };
+  reactor.callLater(0.25, poll);
+  runReactor(reactor);
+  ::close(fd);
+  CHECK(receivedWhilePaused.empty());
+  CHECK(receivedAfterResume == "while paused");
+}

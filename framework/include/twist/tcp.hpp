@@ -60,8 +60,11 @@
 namespace twist {
 
 // A TCP connection's transport, beyond ITransport (Twisted: ITCPTransport).
-// Reach it with dynamic_cast from a protocol's `transport`.
-class ITCPTransport : public ITransport {
+// Reach it with dynamic_cast from a protocol's `transport`. It is also a push
+// producer of the bytes it reads, as Twisted's is: pauseProducing stops
+// reading (LineReceiver's pauseProducing uses it), resumeProducing reads
+// again, stopProducing is loseConnection.
+class ITCPTransport : public ITransport, public IProducer {
  public:
   // Bytes accepted by write() and not yet handed to the kernel.
   virtual std::size_t bufferedBytes() const = 0;

@@ -165,7 +165,7 @@ namespace twist {
 //
 // Ownership: the test owns the transport and the protocol, and the transport
 // outlives the protocol's use of it; `producer` is not owned.
-class StringTransport : public ITransport {
+class StringTransport : public ITransport, public IProducer {
  public:
   explicit StringTransport(std::optional<Address> hostAddress = std::nullopt,
                            std::optional<Address> peerAddress = std::nullopt, bool lenient = false);
@@ -185,9 +185,9 @@ class StringTransport : public ITransport {
   void unregisterProducer() override;
 
   // The transport as a producer (Twisted: IPushProducer on StringTransport).
-  void pauseProducing();
-  void resumeProducing();
-  void stopProducing();
+  void pauseProducing() override;
+  void resumeProducing() override;
+  void stopProducing() override;
 
   Address hostAddr{"TCP", "10.0.0.1", 12345};
   Address peerAddr{"TCP", "192.168.1.1", 54321};
