@@ -7,3 +7,24 @@ list(APPEND TWIST_EXAMPLES_WITH_OWN_TESTS echo_server echo_client)
 add_test(NAME example_echo_server_client
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/echo_test.sh $<TARGET_FILE:echo_server> $<TARGET_FILE:echo_client>)
 set_tests_properties(example_echo_server_client PROPERTIES TIMEOUT 30)
+
+# ---- chat_server, and the examples against peers no one here wrote ----------
+list(APPEND TWIST_EXAMPLES_WITH_OWN_TESTS chat_server)
+
+# netcat (netcat-openbsd) against echo_server, and two nc clients chatting
+# through chat_server. Exit 77 (skipped) when nc is missing.
+add_test(NAME example_nc_echo_chat
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/nc_test.sh $<TARGET_FILE:echo_server> $<TARGET_FILE:chat_server>)
+set_tests_properties(example_nc_echo_chat PROPERTIES TIMEOUT 60 SKIP_RETURN_CODE 77)
+
+# Python's own socket module (no Twisted) against echo_server, 1 MiB included;
+# and the load test: 2,000 concurrent asyncio connections, all served.
+find_program(TWIST_PYTHON3 NAMES python3 PATHS /usr/bin)
+if(TWIST_PYTHON3)
+  add_test(NAME example_python_socket_echo
+           COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/python_socket_test.py $<TARGET_FILE:echo_server>)
+  set_tests_properties(example_python_socket_echo PROPERTIES TIMEOUT 60)
+  add_test(NAME example_load_2000_connections
+           COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/load_test.py $<TARGET_FILE:echo_server> 2000)
+  set_tests_properties(example_load_2000_connections PROPERTIES TIMEOUT 90 SKIP_RETURN_CODE 77)
+endif()

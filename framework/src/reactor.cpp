@@ -357,6 +357,30 @@ void Reactor::onSignal(uv_signal_t* handle, int signum) {
   if (!self->stopped_) self->stop();  // a second signal while stopping changes nothing
 }
 
+// ---- the clean-reactor check (testing.hpp) ----------------------------------------
+
+void Reactor::iterate() {
+  if (started_)
+    throw std::logic_error("Reactor::iterate: the reactor is running; iterate() is for a reactor outside run()");
+  if (tearingDown_) return;
+  uv_run(&loop_, UV_RUN_NOWAIT);
+}
+
+std::vector<std::string> Reactor::describeResources() const {
+  std::vector<std::string> descriptions;
+  for (const detail::LoopResource* resource : resources_) descriptions.push_back(resource->describe());
+  std::sort(descriptions.begin(), descriptions.end());
+  return descriptions;
+}
+
+std::size_t Reactor::closeResources() {
+  std::size_t closed = 0;
+  std::vector<detail::LoopResource*> resources(resources_.begin(), resources_.end());
+  for (detail::LoopResource* resource : resources)
+    if (resources_.count(resource) && resource->closeForCleanup()) ++closed;
+  return closed;
+}
+
 // ---- closing ----------------------------------------------------------------------
 
 void Reactor::closeOwnHandles() {

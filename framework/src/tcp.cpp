@@ -125,6 +125,11 @@ class TCPConnection final : public ITCPTransport, public LoopResource {
   // LoopResource
   void reactorShuttingDown() override;
   void closeForReactorShutdown() override;
+  std::string describe() const override;
+  bool closeForCleanup() override {
+    closeForReactorShutdown();
+    return true;
+  }
 
  private:
   struct WriteRequest {
@@ -232,6 +237,11 @@ class TCPPort final : public IListeningPort, public LoopResource, public std::en
 
   void reactorShuttingDown() override;
   void closeForReactorShutdown() override;
+  std::string describe() const override { return "listening port " + host_.str(); }
+  bool closeForCleanup() override {
+    closeForReactorShutdown();
+    return true;
+  }
 
  private:
   void close();
@@ -582,7 +592,17 @@ void TCPConnection::reactorShuttingDown() {
   notifyLost();
 }
 
-void TCPConnection::closeForReactorShutdown() { closeSilently(); }
+// The connector (client side) forgets this connection now: nothing will call
+// it back, and it must not keep holding itself (selfRef_) once we are gone.
+void TCPConnection::closeForReactorShutdown() {
+  if (connector_) connector_->abandon();
+  closeSilently();
+}
+
+std::string TCPConnection::describe() const {
+  if (connecting_ && connector_) return "connection to " + connector_->getDestination().str() + " (connecting)";
+  return "connection to " + peerAddress().str();
+}
 
 // ---- TCPConnector ----------------------------------------------------------
 

@@ -117,6 +117,14 @@ class LoopResource {
   // ~Reactor: close every handle now (free yourself in their close callbacks,
   // as always) and call no user code from here on.
   virtual void closeForReactorShutdown() = 0;
+  // For the clean-reactor check (testing.hpp, assertReactorClean): what this
+  // is, in a few words ("listening port TCP:127.0.0.1:4242").
+  virtual std::string describe() const { return "a libuv handle"; }
+  // The clean-reactor check: close now, silently (no user code, as in
+  // closeForReactorShutdown, but the Reactor lives on: unregister as usual in
+  // the close callback). Returns false for a resource that cannot (the default:
+  // processes and file watchers are reported, and left to their owners).
+  virtual bool closeForCleanup() { return false; }
 
  protected:
   ~LoopResource() = default;
@@ -204,6 +212,17 @@ class Reactor : public IReactorTime, public IReactorTCP {
   void unregisterResource(detail::LoopResource* resource) { resources_.erase(resource); }
   // True while ~Reactor is closing everything: call no user code.
   bool tearingDown() const { return tearingDown_; }
+
+  // For the clean-reactor check (testing.hpp). iterate() runs one pass of the
+  // loop without waiting (Twisted: reactor.iterate(0); uv_run UV_RUN_NOWAIT),
+  // so that close callbacks and calls already due can run; it throws
+  // std::logic_error from inside run(). describeResources() lists what is
+  // registered (LoopResource::describe, sorted); closeResources() closes every
+  // resource that can be closed silently (closeForCleanup) and returns how many
+  // it asked; their handles are freed on the next iterate() or in ~Reactor.
+  void iterate();
+  std::vector<std::string> describeResources() const;
+  std::size_t closeResources();
 
  private:
   // A trigger's body gets `done`, to call once when it has finished: at once

@@ -323,3 +323,51 @@ class AccumulatingFactory : public ClientFactory {
 };
 
 }  // namespace twist
+
+// ---- the clean-reactor check (Twisted: trial's _Janitor, DirtyReactorAggregateError) ----
+// At the end of a test that used a real Reactor, nothing the test started may
+// still be pending: a delayed call left scheduled or a port or connection left
+// open would run into the next test, or hide a missing cleanup in the code
+// under test.
+//
+//   twist::Reactor reactor;
+//   auto port = reactor.listenTCP(0, *factory, 50, "127.0.0.1");
+//   ... the test ...
+//   port->stopListening();
+//   twist::assertReactorClean(reactor);   // last line of the test
+//
+// As trial does, it first runs the loop twice without waiting
+// (Reactor::iterate), so that closes already under way can finish. Then
+// whatever is left is cancelled (delayed calls) and closed silently (ports and
+// connections: no connectionLost, no doStop, no Deferred fired), and the test
+// fails with FailTest, whose message starts "Reactor was unclean." and lists
+// each leftover on its own line:
+//
+//   Reactor was unclean.
+//   DelayedCalls: (cancelled)
+//     a call due at t=1234.567 s (in 4.999 s)
+//   Selectables: (closed)
+//     connection to TCP:127.0.0.1:5555
+//     listening port TCP:127.0.0.1:4242
+//
+// Once it has thrown, the reactor is clean: a second check passes. Resources
+// that cannot be closed silently (a child process, a file watcher) are listed
+// under "Left open:" and stay; their owner must close them. Call it outside
+// Reactor::run() (std::logic_error otherwise), e.g. after run() returned or
+// after a watchdog's crash(), or on a reactor that was never run.
+//
+// Ownership: the reactor is the caller's; the check only cancels calls and
+// closes what the reactor has registered.
+namespace twist {
+
+class Reactor;  // reactor.hpp
+
+// Spins the loop twice, cancels every pending delayed call, closes every
+// open port and connection, and returns one line per leftover, grouped and
+// worded as above (empty when the reactor was clean). Does not throw.
+std::vector<std::string> cleanReactor(Reactor& reactor);
+
+// cleanReactor, then FailTest("Reactor was unclean.\n...") if anything was left.
+void assertReactorClean(Reactor& reactor);
+
+}  // namespace twist
