@@ -140,6 +140,7 @@ class TCPConnection final : public ITCPTransport, public LoopResource {
   void closeWith(Failure reason);
   void notifyLost();
   void stopReading();
+  bool startReading();  // false when it failed and the connection is closing
   void startWrite();
   void drained();
   void peerClosed();
@@ -296,12 +297,7 @@ void TCPConnection::deliver(const char* what, F&& f) {
 void TCPConnection::start(std::unique_ptr<Protocol> protocol) {
   protocol_ = std::move(protocol);
   connecting_ = false;
-  int rc = uv_read_start(stream(), &allocRead, &TCPConnection::onRead);
-  if (rc < 0) {
-    closeWith(ConnectionLost("uv_read_start: " + uvError(rc)));
-    return;
-  }
-  reading_ = true;
+  if (!startReading()) return;
   deliver("makeConnection", [&] { protocol_->makeConnection(*this); });
 }
 
@@ -393,12 +389,17 @@ void TCPConnection::pauseProducing() {
 void TCPConnection::resumeProducing() {
   if (!readPaused_ || closing_ || readLost_ || disconnecting) return;
   readPaused_ = false;
+  startReading();
+}
+
+bool TCPConnection::startReading() {
   int rc = uv_read_start(stream(), &allocRead, &TCPConnection::onRead);
   if (rc < 0) {
     closeWith(ConnectionLost("uv_read_start: " + uvError(rc)));
-    return;
+    return false;
   }
   reading_ = true;
+  return true;
 }
 
 void TCPConnection::stopReading() {
