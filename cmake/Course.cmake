@@ -1,0 +1,75 @@
+# Course.cmake — the course format, read by the build (issue 4, §1).
+#
+# lessons/NN-topic/lesson.json is the one source of truth:
+#   { "id": "NN-topic", "title": "...", "minutes": 25,
+#     "exercises": [ { "name": "chat", "files": ["chat.hpp", "chat.cpp"],
+#                      "tests": ["test_chat.cpp"], "timeout_s": 10,
+#                      "hints": ["first", "second", "third"] } ] }
+# For each exercise the build makes two programs, each linked with the same
+# hidden tests (runner/hidden/NN-topic/) and Catch's main:
+#   build/bin/exercise_NN-topic_NAME   the attendee's code, exercises/NN-topic/
+#   build/bin/solution_NN-topic_NAME   the reference, solutions/NN-topic/
+# twist and Catch's main are libraries built once, so after an edit only the
+# attendee's file recompiles. A broken manifest stops the configure step with
+# an error that names the file and the field.
+#
+# ctest holds the course's own checks (like rustlings' dev check): every
+# solution passes its hidden tests; every starter compiles, has a TODO, and
+# fails at least one hidden test.
+
+include(${CMAKE_CURRENT_LIST_DIR}/CourseManifest.cmake)
+
+file(GLOB COURSE_MANIFESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/*/lesson.json)
+foreach(manifest ${COURSE_MANIFESTS})
+  course_read(${manifest} ${CMAKE_SOURCE_DIR})
+  set(lesson ${course_lesson})
+  if(course_exercise_count EQUAL 0)
+    continue()  # a lesson without exercises (00-intro, say) has only its text
+  endif()
+  math(EXPR last_exercise "${course_exercise_count} - 1")
+  foreach(e RANGE ${last_exercise})
+    set(name ${course_${e}_name})
+    set(files ${course_${e}_files})
+    set(hidden "")
+    foreach(test ${course_${e}_tests})
+      list(APPEND hidden ${CMAKE_SOURCE_DIR}/runner/hidden/${lesson}/${test})
+    endforeach()
+
+    foreach(kind exercise solution)
+      set(source_dir ${CMAKE_SOURCE_DIR}/${kind}s/${lesson})
+      set(sources "")
+      foreach(file ${files})
+        if(file MATCHES "\\.cpp$")
+          list(APPEND sources ${source_dir}/${file})
+        endif()
+      endforeach()
+      set(target ${kind}_${lesson}_${name})
+      add_executable(${target} ${sources} ${hidden})
+      target_include_directories(${target} PRIVATE ${source_dir})
+      target_link_libraries(${target} PRIVATE twist twist_catch)
+    endforeach()
+
+    set(id "${lesson}/${name}")
+    add_test(NAME "course: the solution of ${id} passes its hidden tests" COMMAND solution_${lesson}_${name})
+    add_test(NAME "course: the starter of ${id} fails a hidden test" COMMAND exercise_${lesson}_${name})
+    set_tests_properties("course: the starter of ${id} fails a hidden test" PROPERTIES WILL_FAIL TRUE)
+    add_test(NAME "course: the starter of ${id} has a TODO"
+             COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_SOURCE_DIR}/exercises/${lesson} "-DFILES=${files}"
+                     -P ${CMAKE_SOURCE_DIR}/cmake/CheckTodo.cmake)
+    set_tests_properties("course: the solution of ${id} passes its hidden tests"
+                         "course: the starter of ${id} fails a hidden test" PROPERTIES TIMEOUT ${course_${e}_timeout})
+  endforeach()
+endforeach()
+
+# A broken manifest gets an error that names the file and the field.
+function(course_refusal_test fixture expected)
+  set(name "course: a broken lesson.json is refused (${fixture})")
+  add_test(NAME "${name}"
+           COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/${fixture}/lesson.json
+                   -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
+  set_tests_properties("${name}" PROPERTIES PASS_REGULAR_EXPRESSION "error: ${fixture}/lesson.json: ${expected}")
+endfunction()
+course_refusal_test(no_minutes "field 'minutes' is missing")
+course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
+course_refusal_test(bad_json "not valid JSON")
+course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
