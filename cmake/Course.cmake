@@ -73,3 +73,8 @@ course_refusal_test(no_minutes "field 'minutes' is missing")
 course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
 course_refusal_test(bad_json "not valid JSON")
 course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
+
+# ... and a valid one, whose hints hold C++ (semicolons and all), is accepted.
+add_test(NAME "course: a lesson.json whose hints hold code is accepted"
+         COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/hint_with_code/lesson.json
+                 -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
