@@ -15,7 +15,7 @@
 #
 # ctest holds the course's own checks (like rustlings' dev check): every
 # solution passes its hidden tests; every starter compiles, has a TODO, and
-# fails at least one hidden test.
+# fails at least one hidden test; the contract headers of both are identical.
 
 include(${CMAKE_CURRENT_LIST_DIR}/CourseManifest.cmake)
 
@@ -56,6 +56,14 @@ foreach(manifest ${COURSE_MANIFESTS})
     add_test(NAME "course: the starter of ${id} has a TODO"
              COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_SOURCE_DIR}/exercises/${lesson} "-DFILES=${files}"
                      -P ${CMAKE_SOURCE_DIR}/cmake/CheckTodo.cmake)
+    # The header states the contract: the reference must implement the very one the attendee reads.
+    foreach(file ${files})
+      if(file MATCHES "\\.hpp$")
+        add_test(NAME "course: ${id} has the same ${file} in exercises and solutions"
+                 COMMAND ${CMAKE_COMMAND} -E compare_files ${CMAKE_SOURCE_DIR}/exercises/${lesson}/${file}
+                         ${CMAKE_SOURCE_DIR}/solutions/${lesson}/${file})
+      endif()
+    endforeach()
     set_tests_properties("course: the solution of ${id} passes its hidden tests"
                          "course: the starter of ${id} fails a hidden test" PROPERTIES TIMEOUT ${course_${e}_timeout})
   endforeach()
