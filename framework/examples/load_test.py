@@ -8,11 +8,11 @@ connecting, echoing and the whole run took. The server listens on port 0 of
 be) and must exit 0. The run is bounded: 60 s, then it fails."""
 import asyncio
 import resource
-import signal
-import subprocess
 import sys
-import threading
 import time
+
+import server_process
+from server_process import ServerProcess
 
 server_bin = sys.argv[1]
 connections = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
@@ -28,24 +28,10 @@ if soft < need:
     resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
 
 endpoint = "tcp:0:interface=127.0.0.1" + ("" if backlog == 50 else ":backlog=%d" % backlog)
-server = subprocess.Popen([server_bin, endpoint, "--print-port"], stdout=subprocess.PIPE)  # stderr: ours
 
 
 def fail(why):
-    print("load_test: FAIL:", why, file=sys.stderr)
-    sys.exit(1)
-
-
-def stop_server():
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            return server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-            fail("echo_server did not stop within 10 s of SIGTERM")
-    return server.returncode
+    server_process.fail("load_test", why)
 
 
 async def run(port):
@@ -80,19 +66,12 @@ async def run(port):
           % (connections, times["connected"] - start, end - times["connected"], end - start))
 
 
+server = ServerProcess("load_test", server_bin, endpoint, stop_timeout=10)
 try:
-    timer = threading.Timer(5, server.kill)  # a server that never prints its port
-    timer.start()
-    line = server.stdout.readline()
-    timer.cancel()
-    if not line.strip().isdigit():
-        fail("echo_server did not print its port (got %r)" % line)
     try:
-        asyncio.run(asyncio.wait_for(run(int(line)), timeout=60))
+        asyncio.run(asyncio.wait_for(run(server.port), timeout=60))
     except asyncio.TimeoutError:
         fail("not every connection was served within 60 s")
 finally:
-    status = stop_server()
-if status != 0:
-    fail("echo_server exited with %s after SIGTERM" % status)
+    server.stop_and_check()
 print("load_test: ok")

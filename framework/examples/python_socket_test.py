@@ -5,42 +5,22 @@ them one of 1 MiB, and checks that every byte comes back, in order. The server
 listens on port 0 of 127.0.0.1 (--print-port), is stopped with SIGTERM by its
 pid (killed if need be) and must exit 0. Every wait is bounded."""
 import os
-import signal
 import socket
-import subprocess
 import sys
 import threading
-import time
 
-server = subprocess.Popen([sys.argv[1], "tcp:0:interface=127.0.0.1", "--print-port"],
-                          stdout=subprocess.PIPE)  # stderr: ours
+import server_process
+from server_process import ServerProcess
+
+server = ServerProcess("python_socket_test", sys.argv[1])
 
 
 def fail(why):
-    print("python_socket_test: FAIL:", why, file=sys.stderr)
-    sys.exit(1)
-
-
-def stop_server():
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            return server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-            fail("echo_server did not stop within 5 s of SIGTERM")
-    return server.returncode
+    server_process.fail("python_socket_test", why)
 
 
 try:
-    timer = threading.Timer(5, server.kill)  # a server that never prints its port
-    timer.start()
-    line = server.stdout.readline()
-    timer.cancel()
-    if not line.strip().isdigit():
-        fail("echo_server did not print its port (got %r)" % line)
-    port = int(line)
+    port = server.port
 
     messages = [b"hello\n", b"\x00\x01\x02 binary \xff\xfe", b"x" * 70000,
                 os.urandom(1024 * 1024), b"last one\r\n"]
@@ -65,7 +45,5 @@ try:
         if sock.recv(1) != b"":
             fail("extra bytes after the last echo")
 finally:
-    status = stop_server()
-if status != 0:
-    fail("echo_server exited with %s after SIGTERM" % status)
+    server.stop_and_check()
 print("python_socket_test: ok")
