@@ -44,7 +44,7 @@
 
 namespace twist {
 
-class INotify : private detail::LoopResource {
+class INotify final : private detail::LoopResource {
  public:
   static constexpr unsigned RENAME = 1;  // UV_RENAME
   static constexpr unsigned CHANGE = 2;  // UV_CHANGE
