@@ -46,7 +46,7 @@ foreach(manifest ${COURSE_MANIFESTS})
       set(target ${kind}_${lesson}_${name})
       add_executable(${target} ${sources} ${hidden})
       target_include_directories(${target} PRIVATE ${source_dir})
-      target_link_libraries(${target} PRIVATE twist twist_catch)
+      target_link_libraries(${target} PRIVATE twist twist_catch twistlings_listener)
     endforeach()
 
     set(id "${lesson}/${name}")
@@ -86,3 +86,11 @@ course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder 
 add_test(NAME "course: a lesson.json whose hints hold code is accepted"
          COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/hint_with_code/lesson.json
                  -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
+
+# The lessons' minutes add up to 180 (or leave room for those not yet written).
+add_test(NAME "course: the lessons' minutes fit the 180-minute workshop"
+         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR} -P ${CMAKE_SOURCE_DIR}/cmake/CheckMinutes.cmake)
+add_test(NAME "course: lessons that overrun 180 minutes are refused"
+         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests/too_many_minutes -P ${CMAKE_SOURCE_DIR}/cmake/CheckMinutes.cmake)
+set_tests_properties("course: lessons that overrun 180 minutes are refused" PROPERTIES
+                     PASS_REGULAR_EXPRESSION "1 lessons already take 200 minutes, more than 180")

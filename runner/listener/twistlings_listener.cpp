@@ -1,0 +1,204 @@
+// twistlings_listener.cpp — the grader's half of the grading pipeline: a Catch2
+// event listener, linked into every exercise and solution program, that tells
+// the runner what each hidden test did.
+//
+// It is silent unless the runner sets TWISTLINGS_REPORT to a file path. Then:
+// - each test case writes one JSON line when it starts and one when it ends
+//   (name, file, line, status, the first failures with expected and actual),
+//   written with write(2) at once, so that a test that crashes or hangs is
+//   still known: its "start" line is there and its "end" line is not;
+// - stdout gets a marker (\x1e twistlings-test N \x1e) before each test, so the
+//   runner can give each test the output it printed;
+// - TWISTLINGS_MEMORY_MB, when set, caps the address space (setrlimit), so a
+//   runaway allocation fails in the test instead of swapping the laptop.
+//
+// Catch2 2 (Debian 12) and 3 (Ubuntu 24.04, Homebrew) differ in the listener's
+// base class and in assertionEnded's return type; the #if below is the only
+// difference.
+#if TWIST_CATCH_MAJOR == 2
+#define CATCH_CONFIG_EXTERNAL_INTERFACES  // the listener base classes, outside the main's file
+#include <catch2/catch.hpp>
+#else
+#include <catch2/reporters/catch_reporter_event_listener.hpp>
+#include <catch2/reporters/catch_reporter_registrars.hpp>
+#endif
+#include "twist_catch.hpp"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+// An address-space limit would break AddressSanitizer's shadow memory.
+#if defined(__SANITIZE_ADDRESS__)
+#define TWISTLINGS_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TWISTLINGS_UNDER_ASAN 1
+#endif
+#endif
+#ifndef TWISTLINGS_UNDER_ASAN
+#define TWISTLINGS_UNDER_ASAN 0
+#endif
+
+namespace {
+
+#if TWIST_CATCH_MAJOR == 2
+using ListenerBase = Catch::TestEventListenerBase;
+const Catch::TestCaseInfo& infoOf(const Catch::TestCaseStats& stats) { return stats.testInfo; }
+#else
+using ListenerBase = Catch::EventListenerBase;
+const Catch::TestCaseInfo& infoOf(const Catch::TestCaseStats& stats) { return *stats.testInfo; }
+#endif
+
+constexpr int kMaxFailuresPerTest = 3;
+
+// Catch puts a long expansion on several lines ("{ ... }\n==\n{ ... }"): keep them under their heading.
+std::string indentContinuation(const std::string& text, const std::string& indent) {
+  std::string out;
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += indent;
+  }
+  return out;
+}
+
+std::string describeFailure(const Catch::AssertionStats& stats) {
+  const Catch::AssertionResult& result = stats.assertionResult;
+  nlohmann::json failure;
+  failure["file"] = std::string(result.getSourceInfo().file);
+  failure["line"] = result.getSourceInfo().line;
+  std::string text;
+  switch (result.getResultType()) {
+    case Catch::ResultWas::ThrewException:
+      text = "threw an unexpected exception: " + std::string(result.getMessage());
+      if (result.hasExpression()) text = result.getExpressionInMacro() + " " + text;
+      break;
+    case Catch::ResultWas::FatalErrorCondition:
+      text = "crashed: " + std::string(result.getMessage());
+      break;
+    case Catch::ResultWas::ExplicitFailure:
+      text = std::string(result.getMessage());
+      break;
+    default:
+      if (result.hasExpression()) {
+        text = result.getExpressionInMacro();
+        if (result.hasExpandedExpression() && result.getExpandedExpression() != result.getExpression())
+          text += "\n  with expansion: " + indentContinuation(result.getExpandedExpression(), "    ");
+      }
+      if (result.hasMessage()) text += (text.empty() ? "" : "\n  ") + std::string(result.getMessage());
+  }
+  failure["text"] = text;
+  nlohmann::json info = nlohmann::json::array();
+  for (const auto& message : stats.infoMessages) {
+    if (message.type == Catch::ResultWas::Info) info.push_back(std::string(message.message));
+  }
+  failure["info"] = info;
+  return failure.dump();
+}
+
+class TwistlingsListener : public ListenerBase {
+ public:
+  using ListenerBase::ListenerBase;
+
+  void testRunStarting(const Catch::TestRunInfo& info) override {
+    ListenerBase::testRunStarting(info);
+    if (const char* path = std::getenv("TWISTLINGS_REPORT")) {
+      fd_ = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      // Line by line, so that what a test printed before it hung or crashed reaches the runner.
+      std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    }
+#if !TWISTLINGS_UNDER_ASAN
+    if (const char* mb = std::getenv("TWISTLINGS_MEMORY_MB")) {
+      rlim_t bytes = static_cast<rlim_t>(std::strtoull(mb, nullptr, 10)) * 1024 * 1024;
+      if (bytes > 0) {
+        rlimit limit{bytes, bytes};
+        ::setrlimit(RLIMIT_AS, &limit);
+      }
+    }
+#endif
+  }
+
+  void testCaseStarting(const Catch::TestCaseInfo& info) override {
+    ListenerBase::testCaseStarting(info);
+    if (fd_ < 0) return;
+    failures_ = nlohmann::json::array();
+    failed_ = 0;
+    nlohmann::json line{{"event", "start"},
+                        {"index", index_},
+                        {"name", std::string(info.name)},
+                        {"file", std::string(info.lineInfo.file)},
+                        {"line", info.lineInfo.line}};
+    emit(line);
+    std::fflush(stderr);
+    std::fprintf(stdout, "\x1etwistlings-test %d\x1e", index_);
+    std::fflush(stdout);
+  }
+
+#if TWIST_CATCH_MAJOR == 2
+  bool assertionEnded(const Catch::AssertionStats& stats) override {
+    record(stats);
+    return ListenerBase::assertionEnded(stats);
+  }
+#else
+  void assertionEnded(const Catch::AssertionStats& stats) override {
+    record(stats);
+    ListenerBase::assertionEnded(stats);
+  }
+#endif
+
+  void testCaseEnded(const Catch::TestCaseStats& stats) override {
+    if (fd_ >= 0) {
+      std::fflush(stdout);
+      std::fflush(stderr);
+      bool passed = stats.totals.assertions.failed == 0 && stats.totals.testCases.failed == 0;
+      nlohmann::json line{{"event", "end"},
+                          {"index", index_},
+                          {"name", std::string(infoOf(stats).name)},
+                          {"status", passed ? "pass" : "fail"},
+                          {"assertions", stats.totals.assertions.total()},
+                          {"failed", failed_},
+                          {"failures", failures_}};
+      emit(line);
+      ++index_;
+    }
+    ListenerBase::testCaseEnded(stats);
+  }
+
+ private:
+  void record(const Catch::AssertionStats& stats) {
+    if (fd_ < 0 || stats.assertionResult.isOk()) return;
+    ++failed_;
+    if (failed_ <= kMaxFailuresPerTest) {
+      failures_.push_back(nlohmann::json::parse(describeFailure(stats)));
+      // Written at once too: if the test then crashes or hangs, the runner still knows why.
+      nlohmann::json line{{"event", "failure"}, {"index", index_}, {"failure", failures_.back()}};
+      emit(line);
+    }
+  }
+
+  void emit(const nlohmann::json& line) {
+    std::string text = line.dump() + "\n";
+    const char* data = text.data();
+    size_t left = text.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, data, left);
+      if (n <= 0) return;
+      data += n;
+      left -= static_cast<size_t>(n);
+    }
+  }
+
+  int fd_ = -1;
+  int index_ = 0;
+  int failed_ = 0;
+  nlohmann::json failures_ = nlohmann::json::array();
+};
+
+}  // namespace
+
+CATCH_REGISTER_LISTENER(TwistlingsListener)

@@ -1,0 +1,145 @@
+// cmd_check.cpp — check (grade some exercises) and verify (grade them all).
+#include <unistd.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "grader.hpp"
+#include "verdict.hpp"
+
+namespace twistlings {
+
+namespace {
+
+// Remembers the outcome; a pass marks the exercise done.
+void record(Context& c, const Exercise& e, const GradeResult& r) {
+  ExerciseProgress& p = c.progress.of(e.id());
+  p.checked = true;
+  p.lastStatus = r.status();
+  if (r.verdict == Verdict::Pass) p.done = true;
+  try {
+    c.progress.save();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "twistlings: warning: progress not saved: %s\n", error.what());
+  }
+}
+
+int exitCodeOf(const GradeResult& r) {
+  switch (r.verdict) {
+    case Verdict::Pass: return 0;
+    case Verdict::Error: return 2;  // not the attendee's code: the build or the machine
+    default: return 1;
+  }
+}
+
+// A one-line "building…" while the compiler works, in a terminal only.
+struct BuildProgress {
+  bool show;
+  void start(const std::string& what) {
+    if (show) std::fprintf(stderr, "building and testing %s…\r", what.c_str()), std::fflush(stderr);
+  }
+  void done() {
+    if (show) std::fprintf(stderr, "\x1b[2K\r"), std::fflush(stderr);
+  }
+};
+
+}  // namespace
+
+twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vector<const Exercise*> exercises,
+                                  CheckFlags flags) {
+  int worst = 0;
+  nlohmann::json all = nlohmann::json::array();
+  BuildProgress progress{c.interactive && !flags.json};
+  for (const Exercise* e : exercises) {
+    GradeOptions options;
+    if (flags.solution) options.kind = "solution";
+    options.timeoutSeconds = flags.timeout;
+    options.writeResults = !flags.solution;
+    progress.start(e->id());
+    GradeResult r = co_await grade(reactor, c.paths, c.course, *e, options);
+    progress.done();
+    if (!flags.solution) record(c, *e, r);
+    worst = std::max(worst, exitCodeOf(r));
+    if (flags.json) {
+      nlohmann::json doc = resultsJson(r);
+      if (exercises.size() > 1) doc["exercise"] = e->id();
+      all.push_back(doc);
+      continue;
+    }
+    VerdictContext vc;
+    vc.root = c.paths.root;
+    vc.hintsShown = c.progress.get(e->id()).hintsShown;
+    vc.verbose = flags.verbose;
+    if (exercises.size() == 1 && !flags.solution) {
+      const Exercise* next = c.nextAfter(*e);
+      if (next == nullptr) next = c.current();
+      vc.nextExercise = next != nullptr && next != e ? next->id() : "";
+    }
+    std::printf("%s", renderVerdict(r, *e, vc, c.paint).c_str());
+    std::fflush(stdout);
+  }
+  if (flags.json) std::printf("%s\n", (exercises.size() == 1 ? all[0] : all).dump(2).c_str());
+  co_return worst;
+}
+
+twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool solutions) {
+  std::vector<const Exercise*> exercises = c.course.exercises();
+  std::vector<std::string> targets;
+  for (const Exercise* e : exercises) targets.push_back(e->target(solutions ? "solution" : "exercise"));
+  // One build of everything first (both cores busy, and the cold build's progress shown);
+  // then each exercise's own, now instant, build tells which one failed and why.
+  std::fprintf(stderr, "building %zu %s…\n", targets.size(), solutions ? "solutions" : "exercises");
+  bool terminal = term::isTerminal(STDERR_FILENO);
+  BuildResult built = co_await buildTargets(reactor, c.paths, targets, [terminal](std::string_view chunk) {
+    // Ninja's "[12/40] Building CXX object ..." lines, as one updating line.
+    if (!terminal) return;
+    size_t at = chunk.rfind('[');
+    if (at == std::string_view::npos) return;
+    size_t end = chunk.find('\n', at);
+    std::string line(chunk.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at));
+    if (line.size() > 70) line = line.substr(0, 70);
+    std::fprintf(stderr, "\x1b[2K\r  %s", line.c_str());
+    std::fflush(stderr);
+  });
+  if (terminal) std::fprintf(stderr, "\x1b[2K\r");
+  if (!built.problem.empty()) {
+    std::fprintf(stderr, "twistlings: %s\n", built.problem.c_str());
+    co_return 2;
+  }
+  std::printf("%s\n", c.paint.bold("exercise                        result      tests    time").c_str());
+  int passed = 0, testsPassed = 0, testsTotal = 0, worst = 0;
+  for (const Exercise* e : exercises) {
+    GradeOptions options;
+    options.kind = solutions ? "solution" : "exercise";
+    options.writeResults = !solutions;
+    GradeResult r = co_await grade(reactor, c.paths, c.course, *e, options);
+    if (!solutions) record(c, *e, r);
+    int ok = static_cast<int>(r.tests.size()) - r.failed();
+    testsPassed += ok;
+    testsTotal += static_cast<int>(r.tests.size());
+    passed += r.verdict == Verdict::Pass;
+    worst = std::max(worst, exitCodeOf(r));
+    const char* word = "";
+    switch (r.verdict) {
+      case Verdict::Pass: word = "pass"; break;
+      case Verdict::Fail: word = "fail"; break;
+      case Verdict::CompileError: word = "no build"; break;
+      case Verdict::Crash: word = "crash"; break;
+      case Verdict::Timeout: word = "timeout"; break;
+      case Verdict::Error: word = "error"; break;
+    }
+    std::string result = r.verdict == Verdict::Pass ? c.paint.green(word) : c.paint.red(word);
+    char line[256];
+    std::snprintf(line, sizeof line, "%-31s %s%*s %3d/%-3zu  %4.1f s", e->id().c_str(), result.c_str(),
+                  static_cast<int>(11 - std::string(word).size()), "", ok, r.tests.size(), r.buildSeconds + r.runSeconds);
+    std::printf("%s\n", line);
+    std::fflush(stdout);
+  }
+  int total = static_cast<int>(exercises.size());
+  std::printf("\nScore: %d of %d exercises pass (%d%%), %d of %d tests.\n", passed, total,
+              total == 0 ? 0 : passed * 100 / total, testsPassed, testsTotal);
+  co_return worst;
+}
+
+}  // namespace twistlings

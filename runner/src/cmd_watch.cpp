@@ -1,0 +1,256 @@
+// cmd_watch.cpp — watch: check the current exercise on every save, move on
+// when it passes, and take single keys. File changes come from twist's
+// INotify (debounced: an editor's save is often several events); with
+// --poll, or when events turn out not to arrive (WSL's /mnt, network
+// drives), from comparing the files' times and sizes twice a second.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "commands.hpp"
+#include "grader.hpp"
+#include "keyboard.hpp"
+#include "twist/inotify.hpp"
+#include "verdict.hpp"
+
+namespace twistlings {
+
+namespace {
+
+constexpr double kDebounce = 0.15;      // seconds of quiet after the last event
+constexpr double kPollInterval = 0.5;   // --poll
+constexpr double kCanaryInterval = 2;   // event mode: are events arriving at all?
+
+struct Stamp {
+  long long mtimeNs = -1;
+  long long size = -1;
+  bool operator==(const Stamp&) const = default;
+};
+
+Stamp stampOf(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec, static_cast<long long>(st.st_size)};
+}
+
+class Watch : public std::enable_shared_from_this<Watch> {
+ public:
+  Watch(twist::Reactor& reactor, Context& c, const Exercise* start, bool poll)
+      : reactor_(reactor), c_(c), exercise_(start), poll_(poll) {}
+
+  twist::Deferred<int> finished;
+
+  void begin(bool welcome) {
+    if (welcome) std::printf("%s\n", welcomeText(c_).c_str());
+    if (c_.interactive) {
+      try {
+        keyboard_ = std::make_unique<Keyboard>(reactor_, [self = weak_from_this()](char key) {
+          if (auto watch = self.lock()) watch->onKey(key);
+        });
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "twistlings: %s (keys are off)\n", e.what());
+      }
+    }
+    follow(exercise_);
+  }
+
+ private:
+  // Watches e's files, and checks it now.
+  void follow(const Exercise* e) {
+    exercise_ = e;
+    stopWatching();
+    if (e == nullptr) {
+      std::printf("%s\n", c_.paint.green("Every exercise passes. Well done! ./twistlings verify prints your score.").c_str());
+      quit(0);
+      return;
+    }
+    for (const auto& path : c_.course.exerciseFiles(*e)) stamps_[path] = stampOf(path);
+    if (!poll_) {
+      try {
+        notify_ = std::make_unique<twist::INotify>(reactor_);
+        notify_->watch(c_.course.exerciseDir(*e).string(), [this](const std::string& path, unsigned) { onEvent(path); });
+      } catch (const std::exception& error) {
+        std::printf("File change events are not available here (%s): polling instead.\n", error.what());
+        notify_.reset();
+        poll_ = true;
+      }
+    }
+    schedulePoll();
+    check();
+  }
+
+  void stopWatching() {
+    notify_.reset();
+    if (pollTimer_.active()) pollTimer_.cancel();
+    stamps_.clear();
+  }
+
+  bool isExerciseFile(const fs::path& path) const { return stamps_.count(path) > 0; }
+
+  void onEvent(const std::string& path) {
+    if (!isExerciseFile(path)) return;  // editors' temporary files, backups, other exercises
+    eventsSeen_ = true;
+    if (debounce_.active()) {
+      debounce_.reset(kDebounce);
+    } else {
+      debounce_ = reactor_.callLater(kDebounce, [this] { changed(); });
+    }
+  }
+
+  // Polling: in --poll mode the source of changes; in event mode a canary
+  // that notices when a file changed and no event came.
+  void schedulePoll() {
+    pollTimer_ = reactor_.callLater(poll_ ? kPollInterval : kCanaryInterval, [this] {
+      bool eventsBefore = eventsSeen_;
+      bool moved = false;
+      for (auto& [path, stamp] : stamps_) {
+        Stamp now = stampOf(path);
+        if (!(now == stamp)) moved = true;
+        stamp = now;
+      }
+      if (moved && !poll_ && !eventsBefore && !debounce_.active() && !checking_) {
+        std::printf("%s\n", c_.paint.yellow("A file changed but no change event arrived (WSL /mnt or a network drive?). "
+                                            "Polling from now on; next time start with ./twistlings watch --poll.").c_str());
+        poll_ = true;
+        notify_.reset();
+      }
+      eventsSeen_ = false;
+      if (moved && poll_) changed();
+      schedulePoll();
+    });
+  }
+
+  void changed() {
+    for (auto& [path, stamp] : stamps_) stamp = stampOf(path);
+    check();
+  }
+
+  void check() {
+    if (checking_) {
+      again_ = true;  // saved during a check: check once more when it ends
+      return;
+    }
+    checking_ = true;
+    const Exercise* e = exercise_;
+    // A fresh screen for each verdict, but not over the welcome.
+    if (c_.interactive && !firstCheck_) std::printf("\x1b[2J\x1b[H%s\n\n", statusLine().c_str());
+    firstCheck_ = false;
+    std::printf("%s", c_.paint.dim("checking " + e->id() + "…").c_str());
+    std::printf(c_.interactive ? "" : "\n");
+    std::fflush(stdout);
+    // The callbacks keep the Watch alive: q may end it while a check runs.
+    grade(reactor_, c_.paths, c_.course, *e).addCallbacks(
+        [self = shared_from_this(), e](GradeResult r) { self->graded(*e, r); },
+        [self = shared_from_this()](twist::Failure f) {
+          std::printf("twistlings: internal error: %s\n", f.describe().c_str());
+          self->checking_ = false;
+        });
+  }
+
+  void graded(const Exercise& e, const GradeResult& r) {
+    checking_ = false;
+    if (quitting_) return;
+    ExerciseProgress& p = c_.progress.of(e.id());
+    p.checked = true;
+    p.lastStatus = r.status();
+    if (r.verdict == Verdict::Pass) p.done = true;
+    try {
+      c_.progress.save();
+    } catch (const std::exception& error) {
+      std::printf("twistlings: warning: progress not saved: %s\n", error.what());
+    }
+    VerdictContext vc;
+    vc.root = c_.paths.root;
+    vc.hintsShown = p.hintsShown;
+    const Exercise* next = c_.nextAfter(e);
+    if (next == nullptr) next = c_.current();
+    vc.nextExercise = next != nullptr && next != &e ? next->id() : "";
+    if (c_.interactive) std::printf("\r\x1b[2K");  // the "checking…" line gives way to the verdict
+    std::printf("%s", renderVerdict(r, e, vc, c_.paint).c_str());
+    if (r.verdict == Verdict::Pass) {
+      std::printf("\n");
+      follow(next == &e ? nullptr : next);
+      return;
+    }
+    if (again_) {
+      again_ = false;
+      check();
+      return;
+    }
+    prompt();
+  }
+
+  std::string statusLine() const {
+    int done = 0, total = 0;
+    for (const Exercise* x : c_.course.exercises()) ++total, done += c_.progress.done(x->id());
+    return c_.paint.dim("twistlings · " + std::to_string(done) + " of " + std::to_string(total) +
+                        " exercises done · watching " + exercise_->id());
+  }
+
+  void prompt() {
+    std::printf("\n%s\n", c_.paint.dim("Watching " + exercise_->id() + ": save to check again. Keys: h hint · l list · n next · r re-run · q quit").c_str());
+    std::fflush(stdout);
+  }
+
+  void onKey(char key) {
+    if (quitting_) return;
+    switch (key) {
+      case 'h': hintCommand(c_, *exercise_); prompt(); break;
+      case 'l': listCommand(c_, false); prompt(); break;
+      case 'n': {
+        // The next exercise in course order, done or not: the attendee decides.
+        auto all = c_.course.exercises();
+        for (size_t i = 0; i + 1 < all.size(); ++i)
+          if (all[i] == exercise_) {
+            if (!checking_) follow(all[i + 1]);
+            return;
+          }
+        std::printf("This is the last exercise.\n");
+        break;
+      }
+      case 'r': check(); break;
+      case 'q': case 3 /* Ctrl-C */: case 4 /* Ctrl-D */: quit(0); break;
+      default: break;
+    }
+    std::fflush(stdout);
+  }
+
+  void quit(int code) {
+    if (quitting_) return;
+    quitting_ = true;
+    stopWatching();
+    if (debounce_.active()) debounce_.cancel();
+    keyboard_.reset();
+    finished.callback(code);
+  }
+
+  twist::Reactor& reactor_;
+  Context& c_;
+  const Exercise* exercise_;
+  bool poll_;
+  std::unique_ptr<twist::INotify> notify_;
+  std::unique_ptr<Keyboard> keyboard_;
+  std::map<fs::path, Stamp> stamps_;
+  twist::DelayedCall debounce_;
+  twist::DelayedCall pollTimer_;
+  bool eventsSeen_ = false;
+  bool checking_ = false;
+  bool firstCheck_ = true;
+  bool again_ = false;
+  bool quitting_ = false;
+};
+
+}  // namespace
+
+twist::Deferred<int> watchCommand(twist::Reactor& reactor, Context& c, const Exercise* start, bool poll, bool welcome) {
+  // The Watch lives until it has finished; the coroutine frame owns it.
+  auto watch = std::make_shared<Watch>(reactor, c, start, poll);
+  watch->begin(welcome);
+  int code = co_await watch->finished;
+  co_return code;
+}
+
+}  // namespace twistlings

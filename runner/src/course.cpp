@@ -1,0 +1,153 @@
+// course.cpp — see course.hpp. CMake checks the manifests more strictly when
+// it configures (cmake/CourseManifest.cmake); the runner checks what it uses,
+// with the same kind of message: the file, the field, what is wrong.
+#include "course.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace twistlings {
+
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void broken(const fs::path& manifest, const std::string& field, const std::string& what) {
+  throw CourseError(manifest.string() + ": field '" + field + "' " + what);
+}
+
+const json& member(const fs::path& manifest, const json& object, const std::string& path, const char* key,
+                   json::value_t type, const char* typeName) {
+  std::string field = path.empty() ? key : path + "." + key;
+  auto it = object.find(key);
+  if (it == object.end()) broken(manifest, field, "is missing");
+  bool ok = it->type() == type || (type == json::value_t::number_float && it->is_number()) ||
+            (type == json::value_t::number_integer && it->is_number_integer());
+  if (!ok) broken(manifest, field, std::string("must be ") + typeName);
+  return *it;
+}
+
+std::vector<std::string> strings(const fs::path& manifest, const json& list, const std::string& field) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].is_string() || list[i].get<std::string>().empty())
+      broken(manifest, field + "." + std::to_string(i), "must be a non-empty string");
+    out.push_back(list[i].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+Lesson readLesson(const fs::path& manifest) {
+  std::ifstream in(manifest);
+  if (!in) throw CourseError(manifest.string() + ": cannot be read");
+  json doc;
+  try {
+    doc = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw CourseError(manifest.string() + ": not valid JSON: " + e.what());
+  }
+  if (!doc.is_object()) throw CourseError(manifest.string() + ": must hold a JSON object");
+  Lesson lesson;
+  lesson.id = member(manifest, doc, "", "id", json::value_t::string, "a string").get<std::string>();
+  std::string folder = manifest.parent_path().filename().string();
+  if (lesson.id != folder) broken(manifest, "id", "is '" + lesson.id + "', but the folder is '" + folder + "'");
+  lesson.title = member(manifest, doc, "", "title", json::value_t::string, "a string").get<std::string>();
+  lesson.minutes = member(manifest, doc, "", "minutes", json::value_t::number_integer, "a whole number").get<int>();
+  if (lesson.minutes <= 0) broken(manifest, "minutes", "must be more than 0");
+  const json& exercises = member(manifest, doc, "", "exercises", json::value_t::array, "a list");
+  for (size_t i = 0; i < exercises.size(); ++i) {
+    std::string at = "exercises." + std::to_string(i);
+    const json& e = exercises[i];
+    if (!e.is_object()) broken(manifest, at, "must be an object");
+    Exercise exercise;
+    exercise.lesson = lesson.id;
+    exercise.name = member(manifest, e, at, "name", json::value_t::string, "a string").get<std::string>();
+    exercise.files = strings(manifest, member(manifest, e, at, "files", json::value_t::array, "a list"), at + ".files");
+    exercise.tests = strings(manifest, member(manifest, e, at, "tests", json::value_t::array, "a list"), at + ".tests");
+    exercise.timeoutSeconds =
+        member(manifest, e, at, "timeout_s", json::value_t::number_float, "a number").get<double>();
+    if (exercise.timeoutSeconds <= 0) broken(manifest, at + ".timeout_s", "must be more than 0");
+    exercise.hints = strings(manifest, member(manifest, e, at, "hints", json::value_t::array, "a list"), at + ".hints");
+    if (exercise.hints.size() != 3)
+      broken(manifest, at + ".hints", "must hold 3 tiered hints, not " + std::to_string(exercise.hints.size()));
+    if (exercise.files.empty()) broken(manifest, at + ".files", "must name at least one file");
+    if (exercise.tests.empty()) broken(manifest, at + ".tests", "must name at least one file");
+    lesson.exercises.push_back(std::move(exercise));
+  }
+  return lesson;
+}
+
+Course Course::load(const fs::path& root) {
+  Course course;
+  course.root_ = root;
+  std::error_code ec;
+  std::vector<fs::path> manifests;
+  for (const auto& entry : fs::directory_iterator(root / "lessons", ec)) {
+    if (fs::exists(entry.path() / "lesson.json")) manifests.push_back(entry.path() / "lesson.json");
+  }
+  if (ec) throw CourseError((root / "lessons").string() + ": cannot be read: " + ec.message());
+  std::sort(manifests.begin(), manifests.end());
+  for (const auto& manifest : manifests) course.lessons_.push_back(readLesson(manifest));
+  return course;
+}
+
+const Lesson* Course::lesson(std::string_view id) const {
+  for (const auto& lesson : lessons_)
+    if (lesson.id == id) return &lesson;
+  return nullptr;
+}
+
+std::vector<const Exercise*> Course::exercises() const {
+  std::vector<const Exercise*> out;
+  for (const auto& lesson : lessons_)
+    for (const auto& exercise : lesson.exercises) out.push_back(&exercise);
+  return out;
+}
+
+const Exercise* Course::find(std::string_view exerciseId) const {
+  for (const Exercise* e : exercises())
+    if (e->id() == exerciseId) return e;
+  return nullptr;
+}
+
+std::vector<const Exercise*> Course::resolve(std::string_view id) const {
+  std::string wanted(id);
+  while (!wanted.empty() && wanted.back() == '/') wanted.pop_back();  // shell completion adds one
+  if (const Exercise* e = find(wanted)) return {e};
+  std::vector<const Exercise*> out;
+  for (const auto& lesson : lessons_) {
+    // "06-protocol", or its number alone: "06" / "6".
+    bool sameNumber = !wanted.empty() && wanted.find_first_not_of("0123456789") == std::string::npos &&
+                      lesson.id.size() > 2 && std::atoi(lesson.id.c_str()) == std::atoi(wanted.c_str()) &&
+                      lesson.id.find('-') != std::string::npos;
+    if (lesson.id == wanted || sameNumber) {
+      for (const auto& e : lesson.exercises) out.push_back(&e);
+      if (out.empty()) throw UsageError("lesson " + lesson.id + " has no exercises: read it with `twistlings show " + lesson.id + "`");
+      return out;
+    }
+  }
+  for (const Exercise* e : exercises())
+    if (e->name == wanted) out.push_back(e);
+  if (out.size() == 1) return out;
+  std::ostringstream message;
+  if (out.size() > 1) {
+    message << "'" << wanted << "' is in more than one lesson; say which:";
+  } else {
+    message << "no lesson or exercise is called '" << wanted << "'. The exercises are:";
+    for (const Exercise* e : exercises()) out.push_back(e);
+  }
+  for (const Exercise* e : out) message << "\n  " << e->id();
+  throw UsageError(message.str());
+}
+
+std::vector<fs::path> Course::exerciseFiles(const Exercise& e) const {
+  std::vector<fs::path> out;
+  for (const auto& file : e.files) out.push_back(exerciseDir(e) / file);
+  return out;
+}
+
+}  // namespace twistlings

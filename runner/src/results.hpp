@@ -1,0 +1,69 @@
+// results.hpp — what a grading run found, and its file in exercism's
+// results.json version 3 shape (.twistlings/results/<lesson>/<exercise>.json):
+//
+//   { "version": 3, "status": "fail",            // pass | fail | error
+//     "message": null,                           // the error, when status is "error"
+//     "tests": [ { "name": "...", "status": "fail", "message": "...",
+//                  "output": "...", "test_code": "..." }, ... ] }
+//
+// Tests come in file order (the manifest's order of test files, then line).
+// A test's output is what it printed, capped at 500 characters.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compile_errors.hpp"
+
+namespace twistlings {
+
+constexpr size_t kTestOutputCap = 500;
+
+struct TestOutcome {
+  std::string name;
+  std::string status;      // "pass", "fail" or "error" (crashed, timed out, did not run)
+  std::string message;     // what failed: the check, expected against actual
+  std::string output;      // what the test printed, capped
+  std::string testCode;    // the TEST_CASE's source
+  std::string file;        // the hidden test file
+  int line = 0;
+};
+
+enum class Verdict { Pass, Fail, CompileError, Crash, Timeout, Error };
+
+struct GradeResult {
+  std::string exerciseId;
+  Verdict verdict = Verdict::Error;
+  std::string message;                          // for CompileError, Crash, Timeout, Error
+  std::optional<CompileDiagnostic> compileError;
+  std::vector<TestOutcome> tests;
+  std::string runningTest;                      // the test cut short by a crash or the timeout
+  std::string output;                           // the grader's whole output, capped (for --verbose)
+  double buildSeconds = 0;
+  double runSeconds = 0;
+
+  std::string status() const;                   // "pass", "fail", "error"
+  int failed() const;                           // tests not passing
+};
+
+// Reads the listener's report (JSON lines) and the grader's stdout (with its
+// markers) into tests, in the order they ran. A test with a start and no end
+// was cut short: status "error".
+std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_view stdoutWithMarkers);
+
+// The source of the TEST_CASE that starts at `line` of `source` (1-based):
+// from that line to its closing brace.
+std::string extractTestCode(std::string_view source, int line);
+
+// Caps text at `cap` characters (on a UTF-8 boundary), saying how much was dropped.
+std::string capText(std::string_view text, size_t cap);
+
+// The results.json v3 document.
+nlohmann::json resultsJson(const GradeResult& result);
+
+}  // namespace twistlings

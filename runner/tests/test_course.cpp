@@ -1,0 +1,118 @@
+// Tests for course.hpp: reading lesson.json and resolving ids.
+#include "course.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "twist_catch.hpp"
+
+using namespace twistlings;
+
+namespace {
+
+// A course in a temporary directory, removed afterwards.
+struct TempCourse {
+  fs::path root = fs::temp_directory_path() / ("twistlings-course-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
+  TempCourse() { fs::create_directories(root / "lessons"); }
+  ~TempCourse() { fs::remove_all(root); }
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
+  void lesson(const std::string& id, const std::string& json) {
+    fs::create_directories(root / "lessons" / id);
+    std::ofstream(root / "lessons" / id / "lesson.json") << json;
+  }
+  void exercises(const std::string& id, const std::string& names) {
+    std::string list;
+    std::string rest = names;
+    size_t at;
+    while (!rest.empty()) {
+      at = rest.find(',');
+      std::string name = rest.substr(0, at);
+      rest = at == std::string::npos ? "" : rest.substr(at + 1);
+      if (!list.empty()) list += ",";
+      list += R"({"name":")" + name + R"(","files":[")" + name + R"(.cpp"],"tests":["test_)" + name +
+              R"(.cpp"],"timeout_s":10,"hints":["a","b","c"]})";
+    }
+    lesson(id, R"({"id":")" + id + R"(","title":"T )" + id + R"(","minutes":20,"exercises":[)" + list + "]}");
+  }
+};
+
+std::string errorOf(const fs::path& root) {
+  try {
+    Course::load(root);
+  } catch (const CourseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string usageErrorOf(const Course& course, const std::string& id) {
+  try {
+    course.resolve(id);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("the course reads every lesson in id order with its exercises") {
+  TempCourse t;
+  t.exercises("04-deferreds", "lookup,gather");
+  t.exercises("02-reactor", "countdown");
+  t.lesson("00-intro", R"({"id":"00-intro","title":"Intro","minutes":10,"exercises":[]})");
+  Course course = Course::load(t.root);
+  REQUIRE(course.lessons().size() == 3);
+  CHECK(course.lessons()[0].id == "00-intro");
+  CHECK(course.lessons()[1].id == "02-reactor");
+  CHECK(course.lessons()[2].minutes == 20);
+  auto all = course.exercises();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0]->id() == "02-reactor/countdown");
+  CHECK(all[1]->id() == "04-deferreds/lookup");
+  CHECK(all[2]->target("solution") == "solution_04-deferreds_gather");
+  CHECK(all[1]->hints.size() == 3);
+  CHECK(course.exerciseDir(*all[1]) == t.root / "exercises" / "04-deferreds");
+}
+
+TEST_CASE("resolve takes an exercise id, a lesson id, a lesson number or a unique exercise name") {
+  TempCourse t;
+  t.exercises("02-reactor", "countdown,heartbeat");
+  t.exercises("04-deferreds", "lookup");
+  Course course = Course::load(t.root);
+  CHECK(course.resolve("02-reactor/heartbeat").at(0)->name == "heartbeat");
+  CHECK(course.resolve("02-reactor").size() == 2);
+  CHECK(course.resolve("02-reactor/").size() == 2);
+  CHECK(course.resolve("04").at(0)->id() == "04-deferreds/lookup");
+  CHECK(course.resolve("4").at(0)->id() == "04-deferreds/lookup");
+  CHECK(course.resolve("lookup").at(0)->id() == "04-deferreds/lookup");
+}
+
+TEST_CASE("an unknown id is refused with the list of exercise ids") {
+  TempCourse t;
+  t.exercises("02-reactor", "countdown");
+  t.exercises("04-deferreds", "countdown");
+  Course course = Course::load(t.root);
+  std::string unknown = usageErrorOf(course, "nope");
+  CHECK_THAT(unknown, twist_catch::Contains("no lesson or exercise is called 'nope'"));
+  CHECK_THAT(unknown, twist_catch::Contains("02-reactor/countdown"));
+  CHECK_THAT(usageErrorOf(course, "countdown"), twist_catch::Contains("more than one lesson"));
+}
+
+TEST_CASE("a broken lesson json is refused with the file and the field") {
+  TempCourse t;
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","exercises":[]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: field 'minutes' is missing"));
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":"ten","exercises":[]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'minutes' must be a whole number"));
+  t.lesson("02-reactor", R"({"id":"03-other","title":"x","minutes":5,"exercises":[]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'id' is '03-other', but the folder is '02-reactor'"));
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":5,"exercises":[{"name":"a","files":["a.cpp"],"tests":["t.cpp"],"timeout_s":10,"hints":["one","two"]}]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.hints' must hold 3 tiered hints, not 2"));
+  t.lesson("02-reactor", R"({"id":"02-reactor",)");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: not valid JSON"));
+}

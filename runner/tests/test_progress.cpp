@@ -1,0 +1,106 @@
+// Tests for progress.hpp: progress that survives restarts, written atomically,
+// and a corrupt file moved aside rather than a crash.
+#include "progress.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "twist_catch.hpp"
+
+using namespace twistlings;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+  fs::path path = fs::temp_directory_path() / ("twistlings-progress-" + std::to_string(::getpid()) + "-" + std::to_string(n()++));
+  TempDir() { fs::create_directories(path); }
+  ~TempDir() { fs::remove_all(path); }
+  static int& n() {
+    static int count = 0;
+    return count;
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+}  // namespace
+
+TEST_CASE("progress saved is progress loaded") {
+  TempDir dir;
+  {
+    Progress p = Progress::load(dir.path);
+    CHECK_FALSE(p.done("02-reactor/countdown"));
+    p.of("02-reactor/countdown").done = true;
+    p.of("02-reactor/countdown").checked = true;
+    p.of("04-deferreds/lookup").hintsShown = 2;
+    p.of("04-deferreds/lookup").lastStatus = "fail";
+    p.save();
+  }
+  Progress again = Progress::load(dir.path);
+  CHECK(again.done("02-reactor/countdown"));
+  CHECK(again.get("02-reactor/countdown").checked);
+  CHECK(again.get("04-deferreds/lookup").hintsShown == 2);
+  CHECK(again.get("04-deferreds/lookup").lastStatus == "fail");
+  CHECK_FALSE(again.done("04-deferreds/lookup"));
+}
+
+TEST_CASE("a corrupt progress file is moved aside with a warning and progress starts again") {
+  TempDir dir;
+  std::ofstream(dir.path / "progress.json") << "{ this is not json";
+  std::string warning;
+  Progress p = Progress::load(dir.path, &warning);
+  CHECK_THAT(warning, twist_catch::Contains("could not be read"));
+  CHECK_THAT(warning, twist_catch::Contains("progress.json.corrupt-"));
+  CHECK_FALSE(p.done("02-reactor/countdown"));
+  CHECK_FALSE(fs::exists(dir.path / "progress.json"));
+  int aside = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path)) {
+    if (entry.path().filename().string().rfind("progress.json.corrupt-", 0) == 0) {
+      ++aside;
+      CHECK(slurp(entry.path()) == "{ this is not json");  // kept as it was
+    }
+  }
+  CHECK(aside == 1);
+  p.of("x/y").done = true;
+  p.save();
+  CHECK(Progress::load(dir.path).done("x/y"));
+}
+
+TEST_CASE("valid json of the wrong shape counts as corrupt too") {
+  TempDir dir;
+  std::ofstream(dir.path / "progress.json") << "[1, 2, 3]";
+  std::string warning;
+  Progress::load(dir.path, &warning);
+  CHECK_FALSE(warning.empty());
+}
+
+TEST_CASE("an atomic write replaces the file whole and leaves no temporary file") {
+  TempDir dir;
+  fs::path file = dir.path / "sub" / "f.json";
+  writeFileAtomically(file, "first");
+  writeFileAtomically(file, "second");
+  CHECK(slurp(file) == "second");
+  int entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir.path / "sub")) {
+    (void)entry;
+    ++entries;
+  }
+  CHECK(entries == 1);
+}
+
+TEST_CASE("an atomic write into a directory that cannot be written throws naming the path") {
+  if (::geteuid() == 0) {
+    // root writes anywhere: use a path under a regular file instead
+    TempDir dir;
+    std::ofstream(dir.path / "plain") << "x";
+    CHECK_THROWS_WITH(writeFileAtomically(dir.path / "plain" / "f.json", "x"), twist_catch::Contains("plain/f.json"));
+    return;
+  }
+  CHECK_THROWS_WITH(writeFileAtomically("/proc/twistlings-cannot/f.json", "x"), twist_catch::Contains("/proc/twistlings-cannot/f.json"));
+}

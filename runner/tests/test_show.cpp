@@ -1,0 +1,45 @@
+// Tests for show.hpp: the lesson header, and a missing lesson text.
+#include "show.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "twist_catch.hpp"
+
+using namespace twistlings;
+
+namespace {
+Lesson reactorLesson() {
+  Lesson lesson;
+  lesson.id = "02-reactor";
+  lesson.title = "The reactor";
+  lesson.minutes = 20;
+  Exercise e;
+  e.lesson = lesson.id;
+  e.name = "countdown";
+  lesson.exercises.push_back(e);
+  return lesson;
+}
+}  // namespace
+
+TEST_CASE("the lesson header names the lesson, its minutes, its exercises and the command to check them") {
+  std::string header = lessonHeader(reactorLesson(), 100, false);
+  CHECK_THAT(header, twist_catch::Contains("02-reactor"));
+  CHECK_THAT(header, twist_catch::Contains("The reactor"));
+  CHECK_THAT(header, twist_catch::Contains("20 min"));
+  CHECK_THAT(header, twist_catch::Contains("countdown"));
+  CHECK_THAT(header, twist_catch::Contains("./twistlings check 02-reactor/countdown"));
+  CHECK(header.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("showing a lesson whose text is missing exits 2 instead of printing nothing") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("twistlings-show-" + std::to_string(::getpid()));
+  fs::create_directories(root / "lessons" / "02-reactor");
+  std::ofstream(root / "lessons" / "02-reactor" / "lesson.json")
+      << R"({"id":"02-reactor","title":"The reactor","minutes":20,"exercises":[]})";
+  Course course = Course::load(root);
+  CHECK(showLesson(course, course.lessons().front()) == 2);
+  fs::remove_all(root);
+}
