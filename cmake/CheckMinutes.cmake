@@ -1,0 +1,28 @@
+# CheckMinutes.cmake — the course fits its 180 minutes (breaks and questions
+# not counted): with all ten lessons the minutes add up to exactly 180; while
+# lessons are still being written, those present must leave room for the rest.
+#   cmake -DROOT=<repository> -P CheckMinutes.cmake
+set(total_lessons 10)
+set(total_minutes 180)
+file(GLOB manifests ${ROOT}/lessons/*/lesson.json)
+set(sum 0)
+set(count 0)
+set(listing "")
+foreach(manifest ${manifests})
+  file(READ ${manifest} text)
+  string(JSON minutes ERROR_VARIABLE error GET "${text}" minutes)
+  if(error)
+    message(FATAL_ERROR "error: ${manifest}: field 'minutes': ${error}")
+  endif()
+  get_filename_component(dir ${manifest} DIRECTORY)
+  get_filename_component(id ${dir} NAME)
+  math(EXPR sum "${sum} + ${minutes}")
+  math(EXPR count "${count} + 1")
+  string(APPEND listing "  ${id}: ${minutes}\n")
+endforeach()
+if(count EQUAL total_lessons AND NOT sum EQUAL total_minutes)
+  message(FATAL_ERROR "error: the ${total_lessons} lessons' minutes add up to ${sum}, not ${total_minutes}:\n${listing}")
+elseif(sum GREATER total_minutes)
+  message(FATAL_ERROR "error: ${count} lessons already take ${sum} minutes, more than ${total_minutes}:\n${listing}")
+endif()
+message(STATUS "${count} of ${total_lessons} lessons, ${sum} of ${total_minutes} minutes:\n${listing}")
