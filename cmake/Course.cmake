@@ -19,6 +19,10 @@
 
 include(${CMAKE_CURRENT_LIST_DIR}/CourseManifest.cmake)
 
+# Every exercise's program: what ./twistlings builds (keeping going past the
+# ones that do not compile yet) before it starts the runner.
+add_custom_target(course_exercises)
+
 file(GLOB COURSE_MANIFESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/*/lesson.json)
 foreach(manifest ${COURSE_MANIFESTS})
   course_read(${manifest} ${CMAKE_SOURCE_DIR})
@@ -48,6 +52,7 @@ foreach(manifest ${COURSE_MANIFESTS})
       target_include_directories(${target} PRIVATE ${source_dir})
       target_link_libraries(${target} PRIVATE twist twist_catch twistlings_listener)
     endforeach()
+    add_dependencies(course_exercises exercise_${lesson}_${name})
 
     set(id "${lesson}/${name}")
     add_test(NAME "course: the solution of ${id} passes its hidden tests" COMMAND solution_${lesson}_${name})
