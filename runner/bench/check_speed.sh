@@ -27,7 +27,7 @@ mkdir -p "$repo"
   | (cd "$repo" && tar xf -)
 
 now() { date +%s%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", (b - a) / 1e9 }'; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f\n", (b - a) / 1e9 }'; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
 export TWISTLINGS_ROOT=$repo NO_COLOR=1
@@ -39,11 +39,11 @@ if [ -n "$smoke" ]; then
   start=$(now)
   cmake -S "$repo" -B "$repo/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build "$repo/build" --target twistlings exercise_02-reactor_countdown >/dev/null
-  echo "cold build of the runner and one exercise: $(elapsed "$start") s"
+  echo "cold build of the runner and one exercise: $(elapsed "$start" | tr -d '\n') s"
 else
   start=$(now)
   ./twistlings </dev/null >"$work/first-run.log" 2>&1 || { cat "$work/first-run.log"; exit 1; }
-  echo "cold first build (./twistlings on a fresh copy: configure, build the runner and the exercises, start): $(elapsed "$start") s"
+  echo "cold first build (./twistlings on a fresh copy: configure, build the runner and the exercises, start): $(elapsed "$start" | tr -d '\n') s"
 fi
 runner=$repo/build/bin/twistlings
 export TWISTLINGS_BUILD_DIR=$repo/build
@@ -52,7 +52,7 @@ if [ -z "$smoke" ]; then
   "$runner" verify >/dev/null 2>&1 || true   # the first verify builds what ./twistlings did not
   start=$(now)
   "$runner" verify >"$work/verify.log" 2>&1 || true
-  echo "twistlings verify of every exercise, warm: $(elapsed "$start") s ($(grep -c '' "$work/verify.log") lines; $(grep '^Score' "$work/verify.log"))"
+  echo "twistlings verify of every exercise, warm: $(elapsed "$start" | tr -d '\n') s ($(grep -c '' "$work/verify.log") lines; $(grep '^Score' "$work/verify.log"))"
 fi
 
 exercises=$("$runner" list --json | grep -o '"id": "[0-9][0-9]-[^"/]*/[^"]*"' | cut -d'"' -f4)

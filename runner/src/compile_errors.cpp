@@ -2,6 +2,7 @@
 // "file:line:column: error: message" diagnostics and GNU ld's link errors.
 #include "compile_errors.hpp"
 
+#include <fstream>
 #include <regex>
 
 #include "terminal.hpp"
@@ -85,6 +86,25 @@ std::vector<std::string> quoteAfter(const std::vector<std::string>& lines, size_
   return out;
 }
 
+// GCC quotes no source for a "required from here" line: quote it from the
+// file, the way GCC would ("   25 |   code" and a caret under the column).
+std::vector<std::string> quoteFromFile(const std::string& file, int line, int column) {
+  std::ifstream in(file);
+  std::string text;
+  for (int l = 1; l <= line && std::getline(in, text); ++l) {
+    if (l < line) continue;
+    std::string number = std::to_string(line);
+    std::string margin = std::string(number.size() < 5 ? 5 - number.size() : 0, ' ') + number + " | ";
+    std::vector<std::string> out{margin + text};
+    if (column > 0) {
+      std::string caretMargin = std::string(margin.size() - 2, ' ') + "| ";
+      out.push_back(caretMargin + std::string(static_cast<size_t>(column - 1), ' ') + "^");
+    }
+    return out;
+  }
+  return {};
+}
+
 std::string shortName(const std::string& path) {
   size_t at = path.rfind("/include/");
   if (at != std::string::npos) return path.substr(at + 9);
@@ -159,6 +179,7 @@ std::optional<CompileDiagnostic> firstCompileError(std::string_view buildOutput,
         d.line = best->line;
         d.column = best->column;
         d.source = quoteAfter(lines, bestLine);
+        if (d.source.empty()) d.source = quoteFromFile(d.file, d.line, d.column);
         d.inAttendeeFile = true;
       }
     }

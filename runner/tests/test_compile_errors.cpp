@@ -2,6 +2,10 @@
 // The fixtures are real GCC 12 and Clang 14 output, trimmed.
 #include "compile_errors.hpp"
 
+#include <unistd.h>
+
+#include <fstream>
+
 #include "twist_catch.hpp"
 
 using twistlings::firstCompileError;
@@ -125,4 +129,21 @@ TEST_CASE("a path printed relative to the build directory still matches the atte
   auto other = firstCompileError("exercises/04-deferreds/other_lookup.cpp:7:2: error: x\n", {"/repo/exercises/04-deferreds/lookup.cpp"});
   REQUIRE(other.has_value());
   CHECK_FALSE(other->inAttendeeFile);
+}
+
+TEST_CASE("when GCC quotes no source for the attendee line it is quoted from the file with a caret") {
+  namespace fs = std::filesystem;
+  fs::path file = fs::temp_directory_path() / ("twistlings-quote-" + std::to_string(::getpid()) + ".cpp");
+  { std::ofstream(file) << "int a;\n  d.addCallback(oops);\nint c;\n"; }
+  std::string out = "In file included from " + file.string() + ":1:\n" +
+                    "/repo/framework/include/twist/deferred.hpp: In instantiation of 'x':\n" + file.string() +
+                    ":2:16:   required from here\n" +
+                    "/repo/framework/include/twist/deferred.hpp:343:46: error: static assertion failed: boom\n";
+  auto d = firstCompileError(out, {file});
+  fs::remove(file);
+  REQUIRE(d.has_value());
+  CHECK(d->line == 2);
+  REQUIRE(d->source.size() == 2);
+  CHECK(d->source[0] == "    2 |   d.addCallback(oops);");
+  CHECK(d->source[1] == "      |                ^");
 }

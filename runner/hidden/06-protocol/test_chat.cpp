@@ -6,7 +6,8 @@
 // string and, on loseConnection, calls connectionLost as a real connection
 // would. No socket, no loop, no time.
 // The last test is the one smoke test on real sockets: a Reactor listening on
-// 127.0.0.1, two real clients, and a watchdog that ends it within 3 s.
+// 127.0.0.1, two real clients, and a watchdog that ends it within 3 s (1 s
+// after the last line, when the server stops answering).
 #include <functional>
 #include <memory>
 #include <string>
@@ -384,14 +385,28 @@ TEST_CASE("over real TCP two clients are welcomed and one hears the line the oth
   auto port = twist::listenTCP(reactor, 0, room, 50, "127.0.0.1");
   const int portNumber = port->getHost().port;
 
+  // Each line comes within milliseconds on loopback; a second of silence
+  // means the server stopped answering (a starter sends nothing): end there
+  // rather than at the 3 s watchdog, so a failing check stays quick.
+  bool silenceFired = false;
+  twist::DelayedCall silence = reactor.callLater(1.0, [&] {
+    silenceFired = true;
+    reactor.crash();
+  });
+  auto heard = [&] {
+    if (silence.active()) silence.reset(1.0);
+  };
+
   // The script: alice connects. Once welcomed, bob connects. Once welcomed,
   // bob says hello. Once alice has heard it, she quits, and once bob hears
   // that she left, he quits too.
   alice.onLine = [&](const std::string& line) {
+    heard();
     if (line == "* welcome guest1 (1 online)") twist::connectTCP(reactor, "127.0.0.1", portNumber, bobFactory);
     if (line == "<guest2> hello alice") alice.protocol->sendLine("/quit");
   };
   bob.onLine = [&](const std::string& line) {
+    heard();
     if (line == "* welcome guest2 (2 online)") bob.protocol->sendLine("hello alice");
     if (line == "* guest1 left") bob.protocol->sendLine("/quit");
   };
@@ -416,11 +431,16 @@ TEST_CASE("over real TCP two clients are welcomed and one hears the line the oth
   twist::connectTCP(reactor, "127.0.0.1", portNumber, aliceFactory);
   reactor.run(false);
   if (watchdog.active()) watchdog.cancel();
+  if (silence.active()) silence.cancel();
 
   CHECK(alice.lines == Lines{"* welcome guest1 (1 online)", "* guest2 joined", "<guest2> hello alice", "* bye"});
   CHECK(bob.lines == Lines{"* welcome guest2 (2 online)", "* guest1 left", "* bye"});
   CHECK(room.members.empty());
   CHECK_FALSE(watchdogFired);
+  {
+    INFO("no line arrived for a whole second: the server stopped answering");
+    CHECK_FALSE(silenceFired);
+  }
   // Everything was closed by the script itself (on a timeout, this closes what is left).
   CHECK(twist::cleanReactor(reactor) == std::vector<std::string>{});
 }
