@@ -6,7 +6,7 @@
 // string and, on loseConnection, calls connectionLost as a real connection
 // would. No socket, no loop, no time.
 // The last test is the one smoke test on real sockets: a Reactor listening on
-// 127.0.0.1, two real clients, and a watchdog that ends it within 3 s (1 s
+// 127.0.0.1, two real clients, and a watchdog that ends it within 3 s (0.5 s
 // after the last line, when the server stops answering).
 #include <functional>
 #include <memory>
@@ -385,16 +385,16 @@ TEST_CASE("over real TCP two clients are welcomed and one hears the line the oth
   auto port = twist::listenTCP(reactor, 0, room, 50, "127.0.0.1");
   const int portNumber = port->getHost().port;
 
-  // Each line comes within milliseconds on loopback; a second of silence
-  // means the server stopped answering (a starter sends nothing): end there
-  // rather than at the 3 s watchdog, so a failing check stays quick.
+  // Each line comes within milliseconds on loopback; half a second of
+  // silence means the server stopped answering (a starter sends nothing):
+  // end there rather than at the 3 s watchdog, so a failing check stays quick.
   bool silenceFired = false;
-  twist::DelayedCall silence = reactor.callLater(1.0, [&] {
+  twist::DelayedCall silence = reactor.callLater(0.5, [&] {
     silenceFired = true;
     reactor.crash();
   });
   auto heard = [&] {
-    if (silence.active()) silence.reset(1.0);
+    if (silence.active()) silence.reset(0.5);
   };
 
   // The script: alice connects. Once welcomed, bob connects. Once welcomed,
@@ -438,7 +438,7 @@ TEST_CASE("over real TCP two clients are welcomed and one hears the line the oth
   CHECK(room.members.empty());
   CHECK_FALSE(watchdogFired);
   {
-    INFO("no line arrived for a whole second: the server stopped answering");
+    INFO("no line arrived for half a second: the server stopped answering");
     CHECK_FALSE(silenceFired);
   }
   // Everything was closed by the script itself (on a timeout, this closes what is left).
