@@ -2,6 +2,7 @@
 // files) with made-up inputs, then the real doctor under react() on this
 // machine, where everything the course needs is installed.
 #include "doctor.hpp"
+#include "doctor_facts.hpp"
 
 #include <stdlib.h>
 #include <uv.h>
