@@ -67,7 +67,7 @@ std::string indentContinuation(const std::string& text, const std::string& inden
   return out;
 }
 
-std::string describeFailure(const Catch::AssertionStats& stats) {
+nlohmann::json describeFailure(const Catch::AssertionStats& stats) {
   const Catch::AssertionResult& result = stats.assertionResult;
   nlohmann::json failure;
   failure["file"] = std::string(result.getSourceInfo().file);
@@ -98,7 +98,7 @@ std::string describeFailure(const Catch::AssertionStats& stats) {
     if (message.type == Catch::ResultWas::Info) info.push_back(std::string(message.message));
   }
   failure["info"] = info;
-  return failure.dump();
+  return failure;
 }
 
 class TwistlingsListener : public ListenerBase {
@@ -174,7 +174,7 @@ class TwistlingsListener : public ListenerBase {
     if (fd_ < 0 || stats.assertionResult.isOk()) return;
     ++failed_;
     if (failed_ <= kMaxFailuresPerTest) {
-      failures_.push_back(nlohmann::json::parse(describeFailure(stats)));
+      failures_.push_back(describeFailure(stats));
       // Written at once too: if the test then crashes or hangs, the runner still knows why.
       nlohmann::json line{{"event", "failure"}, {"index", index_}, {"failure", failures_.back()}};
       emit(line);

@@ -12,19 +12,6 @@ namespace twistlings {
 
 namespace {
 
-// Remembers the outcome; a pass marks the exercise done.
-void record(Context& c, const Exercise& e, const GradeResult& r) {
-  ExerciseProgress& p = c.progress.of(e.id());
-  p.checked = true;
-  p.lastStatus = r.status();
-  if (r.verdict == Verdict::Pass) p.done = true;
-  try {
-    c.progress.save();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "twistlings: warning: progress not saved: %s\n", error.what());
-  }
-}
-
 int exitCodeOf(const GradeResult& r) {
   switch (r.verdict) {
     case Verdict::Pass: return 0;
@@ -59,7 +46,7 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
     progress.start(e->id());
     GradeResult r = co_await grade(reactor, c.paths, c.course, *e, options);
     progress.done();
-    if (!flags.solution) record(c, *e, r);
+    if (!flags.solution) c.record(*e, r);
     worst = std::max(worst, exitCodeOf(r));
     if (flags.json) {
       nlohmann::json doc = resultsJson(r);
@@ -67,15 +54,9 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
       all.push_back(doc);
       continue;
     }
-    VerdictContext vc;
-    vc.root = c.paths.root;
-    vc.hintsShown = c.progress.get(e->id()).hintsShown;
+    VerdictContext vc = c.verdictContext(*e);
     vc.verbose = flags.verbose;
-    if (exercises.size() == 1 && !flags.solution) {
-      const Exercise* next = c.nextAfter(*e);
-      if (next == nullptr) next = c.current();
-      vc.nextExercise = next != nullptr && next != e ? next->id() : "";
-    }
+    if (exercises.size() > 1 || flags.solution) vc.nextExercise.clear();  // "next" only for the one exercise being worked on
     std::printf("%s", renderVerdict(r, *e, vc, c.paint).c_str());
     std::fflush(stdout);
   }
@@ -114,7 +95,7 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     options.kind = solutions ? "solution" : "exercise";
     options.writeResults = !solutions;
     GradeResult r = co_await grade(reactor, c.paths, c.course, *e, options);
-    if (!solutions) record(c, *e, r);
+    if (!solutions) c.record(*e, r);
     int ok = static_cast<int>(r.tests.size()) - r.failed();
     testsPassed += ok;
     testsTotal += static_cast<int>(r.tests.size());

@@ -49,11 +49,7 @@ int hintCommand(Context& c, const Exercise& e) {
     return 0;
   }
   int shown = ++p.hintsShown;
-  try {
-    c.progress.save();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "twistlings: warning: progress not saved: %s\n", error.what());
-  }
+  c.saveProgress();
   std::printf("%s\n%s", c.paint.bold(c.paint.yellow("Hint " + std::to_string(shown) + " of " + std::to_string(total) + " for " + e.id())).c_str(),
               wrap(e.hints[shown - 1], width, "  ").c_str());
   if (shown < total) {

@@ -23,17 +23,8 @@ std::string pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
-std::pair<int, int> counts(const Context& c) {
-  int done = 0, total = 0;
-  for (const Exercise* e : c.course.exercises()) {
-    ++total;
-    done += c.progress.done(e->id());
-  }
-  return {done, total};
-}
-
 std::string summaryLine(const Context& c) {
-  auto [done, total] = counts(c);
+  auto [done, total] = c.doneOfTotal();
   std::ostringstream out;
   out << done << " of " << total << " exercises done  " << progressBar(done, total, 20) << " "
       << (total == 0 ? 0 : done * 100 / total) << "%";
@@ -63,7 +54,7 @@ int listCommand(Context& c, bool json) {
       }
       lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes}, {"exercises", exercises}});
     }
-    auto [done, total] = counts(c);
+    auto [done, total] = c.doneOfTotal();
     nlohmann::json doc{{"lessons", lessons}, {"done", done}, {"total", total},
                        {"current", current ? nlohmann::json(current->id()) : nlohmann::json(nullptr)}};
     std::printf("%s\n", doc.dump(2).c_str());

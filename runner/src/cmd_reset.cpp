@@ -121,11 +121,7 @@ int resetCommand(Context& c, const std::vector<const Exercise*>& exercises, bool
     p.done = false;
     p.lastStatus.clear();
   }
-  try {
-    c.progress.save();
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "twistlings: warning: progress not saved: %s\n", error.what());
-  }
+  c.saveProgress();
   std::printf("Reset %zu file%s. Your versions: %s/\n", changes.size(), changes.size() == 1 ? "" : "s",
               fs::relative(backup, c.paths.root).c_str());
   return 0;

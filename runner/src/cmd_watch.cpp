@@ -153,26 +153,13 @@ class Watch : public std::enable_shared_from_this<Watch> {
   void graded(const Exercise& e, const GradeResult& r) {
     checking_ = false;
     if (quitting_) return;
-    ExerciseProgress& p = c_.progress.of(e.id());
-    p.checked = true;
-    p.lastStatus = r.status();
-    if (r.verdict == Verdict::Pass) p.done = true;
-    try {
-      c_.progress.save();
-    } catch (const std::exception& error) {
-      std::printf("twistlings: warning: progress not saved: %s\n", error.what());
-    }
-    VerdictContext vc;
-    vc.root = c_.paths.root;
-    vc.hintsShown = p.hintsShown;
-    const Exercise* next = c_.nextAfter(e);
-    if (next == nullptr) next = c_.current();
-    vc.nextExercise = next != nullptr && next != &e ? next->id() : "";
+    c_.record(e, r);
+    VerdictContext vc = c_.verdictContext(e);
     if (c_.interactive) std::printf("\r\x1b[2K");  // the "checking…" line gives way to the verdict
     std::printf("%s", renderVerdict(r, e, vc, c_.paint).c_str());
     if (r.verdict == Verdict::Pass) {
       std::printf("\n");
-      follow(next == &e ? nullptr : next);
+      follow(vc.nextExercise.empty() ? nullptr : c_.course.find(vc.nextExercise));
       return;
     }
     if (again_) {
@@ -184,8 +171,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
   }
 
   std::string statusLine() const {
-    int done = 0, total = 0;
-    for (const Exercise* x : c_.course.exercises()) ++total, done += c_.progress.done(x->id());
+    auto [done, total] = c_.doneOfTotal();
     return c_.paint.dim("twistlings · " + std::to_string(done) + " of " + std::to_string(total) +
                         " exercises done · watching " + exercise_->id());
   }

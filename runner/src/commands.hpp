@@ -10,9 +10,11 @@
 #include "course.hpp"
 #include "paths.hpp"
 #include "progress.hpp"
+#include "results.hpp"
 #include "terminal.hpp"
 #include "twist/deferred.hpp"
 #include "twist/reactor.hpp"
+#include "verdict.hpp"
 
 namespace twistlings {
 
@@ -25,12 +27,22 @@ struct Context {
 
   // Loads the course and the progress (a corrupt progress file: warned about, moved aside).
   static Context load();
+  // How many exercises are done, of how many.
+  std::pair<int, int> doneOfTotal() const;
   // The first exercise not done, or nullptr when all are.
   const Exercise* current() const;
   // The exercise after e in course order that is not done yet, or nullptr.
   const Exercise* nextAfter(const Exercise& e) const;
   // The exercises an optional id names; no id: the current one.
   std::vector<const Exercise*> select(const std::optional<std::string>& id) const;
+
+  // Writes progress.json; a failure is a warning on stderr, never the end of a command.
+  void saveProgress();
+  // Remembers a grading of e (checked, its status, done on a pass) and saves it.
+  void record(const Exercise& e, const GradeResult& result);
+  // What e's verdict needs to say: paths relative to the root, the next hint,
+  // and the exercise to go on with (after recording, so a pass counts).
+  VerdictContext verdictContext(const Exercise& e) const;
 };
 
 struct CheckFlags {

@@ -19,6 +19,15 @@ Context Context::load() {
   return context;
 }
 
+std::pair<int, int> Context::doneOfTotal() const {
+  int done = 0, total = 0;
+  for (const Exercise* e : course.exercises()) {
+    ++total;
+    done += progress.done(e->id());
+  }
+  return {done, total};
+}
+
 const Exercise* Context::current() const {
   for (const Exercise* e : course.exercises())
     if (!progress.done(e->id())) return e;
@@ -38,6 +47,32 @@ std::vector<const Exercise*> Context::select(const std::optional<std::string>& i
   if (id) return course.resolve(*id);
   if (const Exercise* e = current()) return {e};
   throw UsageError("every exercise is done: name one (./twistlings list shows them), or run ./twistlings verify");
+}
+
+void Context::saveProgress() {
+  try {
+    progress.save();
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "twistlings: warning: progress not saved: %s\n", error.what());
+  }
+}
+
+void Context::record(const Exercise& e, const GradeResult& result) {
+  ExerciseProgress& p = progress.of(e.id());
+  p.checked = true;
+  p.lastStatus = result.status();
+  if (result.verdict == Verdict::Pass) p.done = true;
+  saveProgress();
+}
+
+VerdictContext Context::verdictContext(const Exercise& e) const {
+  VerdictContext vc;
+  vc.root = paths.root;
+  vc.hintsShown = progress.get(e.id()).hintsShown;
+  const Exercise* next = nextAfter(e);
+  if (next == nullptr) next = current();
+  vc.nextExercise = next != nullptr && next != &e ? next->id() : "";
+  return vc;
 }
 
 }  // namespace twistlings

@@ -89,9 +89,8 @@ twist::Deferred<BuildResult> buildTargets(twist::Reactor& reactor, const Paths& 
   std::vector<std::string> argv{"cmake", "--build", paths.build.string(), "--target"};
   argv.insert(argv.end(), targets.begin(), targets.end());
   // Keep going after a failure (ninja -k 0, make -k), so that every broken target reports.
-  bool ninja = fs::exists(paths.build / "build.ninja", ec);
-  argv.insert(argv.end(), {"--", ninja ? "-k" : "-k"});
-  if (ninja) argv.push_back("0");
+  argv.insert(argv.end(), {"--", "-k"});
+  if (fs::exists(paths.build / "build.ninja", ec)) argv.push_back("0");  // ninja's "-k 0": no limit
   ProcessOptions options;
   options.mergeStderr = true;
   options.outputCap = 4 << 20;

@@ -38,10 +38,7 @@ void forgetGroup(int pid) {
 
 extern "C" void killChildrenAndDie(int signo) {
   uv_tty_reset_mode();  // watch mode's raw terminal back to normal (async-signal-safe)
-  for (auto& slot : liveGroups) {
-    int pid = slot.load();
-    if (pid > 0) ::kill(-pid, SIGKILL);
-  }
+  killLiveChildren();   // lock-free atomics and kill(2): safe in a handler
   ::signal(signo, SIG_DFL);
   ::raise(signo);
 }

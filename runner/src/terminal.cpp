@@ -49,16 +49,26 @@ std::string Painter::wrap(std::string_view sgr, std::string_view s) const {
   return out;
 }
 
+namespace {
+// If an escape sequence (CSI: ESC [ ... final byte) starts at i, the index of
+// its final byte; else i itself.
+size_t escapeEnd(std::string_view s, size_t i) {
+  if (s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') return i;
+  i += 2;
+  while (i < s.size() && !(s[i] >= 0x40 && s[i] <= 0x7e)) ++i;
+  return i;
+}
+}  // namespace
+
 size_t displayWidth(std::string_view s) {
   size_t columns = 0;
   for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == 0x1b && i + 1 < s.size() && s[i + 1] == '[') {
-      i += 2;
-      while (i < s.size() && !(s[i] >= 0x40 && s[i] <= 0x7e)) ++i;  // up to the final byte
+    size_t end = escapeEnd(s, i);
+    if (end != i) {
+      i = end;
       continue;
     }
-    if ((c & 0xc0) != 0x80) ++columns;  // count lead bytes, not continuation bytes
+    if ((static_cast<unsigned char>(s[i]) & 0xc0) != 0x80) ++columns;  // count lead bytes, not continuation bytes
   }
   return columns;
 }
@@ -67,9 +77,9 @@ std::string stripEscapes(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\x1b' && i + 1 < s.size() && s[i + 1] == '[') {
-      i += 2;
-      while (i < s.size() && !(s[i] >= 0x40 && s[i] <= 0x7e)) ++i;
+    size_t end = escapeEnd(s, i);
+    if (end != i) {
+      i = end;
       continue;
     }
     out += s[i];
