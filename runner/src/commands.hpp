@@ -1,6 +1,10 @@
 // commands.hpp — the runner's commands, one function each, over one Context.
 // cli.cpp parses the command line and calls them; each returns the exit code:
 // 0 success or pass, 1 fail, 2 an error of use or of the environment.
+//
+// Ownership: cli.cpp owns the one Context for the command's whole run; the
+// commands borrow it (watch keeps a reference until its Deferred fires), and
+// the Exercise pointers they get stay valid as long as its Course.
 #pragma once
 
 #include <optional>

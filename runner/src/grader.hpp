@@ -6,6 +6,10 @@
 //
 // Everything runs under the caller's reactor: the compiler and the grader are
 // child processes (subprocess.hpp), the timeout is a callLater.
+//
+// Ownership: grade() copies its options; paths, course and exercise are
+// borrowed and must outlive the returned Deferred. The child processes belong
+// to subprocess.hpp, which kills them if the runner ends first.
 #pragma once
 
 #include <functional>

@@ -4,7 +4,7 @@
 // nearest directory above the current one holding lessons/ and the driver,
 // else the source directory this runner was built from. The build directory:
 // $TWISTLINGS_BUILD_DIR, else the one this runner was built in. State lives in
-// <root>/.twistlings/ (git-ignored).
+// <root>/.twistlings/ (git-ignored). A Paths is a plain value.
 #pragma once
 
 #include <filesystem>

@@ -8,6 +8,9 @@
 // (progress.json.corrupt-<time>) with a warning, and progress starts again
 // from nothing: never a crash. The results in .twistlings/results/ are not
 // touched by that.
+//
+// Ownership: a Progress is a plain value holding its file's path; nothing is
+// written until save().
 #pragma once
 
 #include <filesystem>

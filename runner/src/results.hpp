@@ -8,6 +8,7 @@
 //
 // Tests come in file order (the manifest's order of test files, then line).
 // A test's output is what it printed, capped at 500 characters.
+// TestOutcome and GradeResult are plain values.
 #pragma once
 
 #include <filesystem>
