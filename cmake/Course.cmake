@@ -1,10 +1,13 @@
 # Course.cmake — the course format, read by the build (issue 4, §1).
 #
 # lessons/NN-topic/lesson.json is the one source of truth:
-#   { "id": "NN-topic", "title": "...", "minutes": 25,
+#   { "id": "NN-topic", "title": "...", "minutes": { "talk": 8, "hands_on": 17 },
 #     "exercises": [ { "name": "chat", "files": ["chat.hpp", "chat.cpp"],
 #                      "tests": ["test_chat.cpp"], "timeout_s": 10,
-#                      "hints": ["first", "second", "third"] } ] }
+#                      "hints": ["first", "second", "third"] },
+#                    { "name": "rooms", "stretch": true, ... } ] }
+# lessons/course.json is the plan of all ten (CheckCoursePlan.cmake holds each
+# lesson.json to it).
 # For each exercise the build makes two programs, each linked with the same
 # hidden tests (runner/hidden/NN-topic/) and Catch's main:
 #   build/bin/exercise_NN-topic_NAME   the attendee's code, exercises/NN-topic/
@@ -108,19 +111,30 @@ function(course_refusal_test fixture expected)
   set_tests_properties("${name}" PROPERTIES PASS_REGULAR_EXPRESSION "error: ${fixture}/lesson.json: ${expected}")
 endfunction()
 course_refusal_test(no_minutes "field 'minutes' is missing")
+course_refusal_test(minutes_as_number "field 'minutes' must be an object like")
+course_refusal_test(bad_stretch "field 'exercises.0.stretch' must be a BOOLEAN, not a STRING")
 course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
 course_refusal_test(bad_json "not valid JSON")
 course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
 
-# ... and a valid one, whose hints hold C++ (semicolons and all), is accepted.
-add_test(NAME "course: a lesson.json whose hints hold code is accepted"
+# ... and a valid one, whose hints hold C++ (semicolons and all), and a stretch exercise, is accepted.
+add_test(NAME "course: a lesson.json whose hints hold code, with a stretch exercise, is accepted"
          COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/hint_with_code/lesson.json
                  -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
 
-# The lessons' minutes add up to 180 (or leave room for those not yet written).
-add_test(NAME "course: the lessons' minutes fit the 180-minute workshop"
-         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR} -P ${CMAKE_SOURCE_DIR}/cmake/CheckMinutes.cmake)
-add_test(NAME "course: lessons that overrun 180 minutes are refused"
-         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests/too_many_minutes -P ${CMAKE_SOURCE_DIR}/cmake/CheckMinutes.cmake)
-set_tests_properties("course: lessons that overrun 180 minutes are refused" PROPERTIES
-                     PASS_REGULAR_EXPRESSION "1 lessons already take 200 minutes, more than 180")
+# The plan (lessons/course.json): ten lessons, 180 minutes, and every written
+# lesson agrees with it; broken plans are refused with the file and the field.
+add_test(NAME "course: the plan holds ten lessons in 180 minutes, and every lesson agrees with it"
+         COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR} -P ${CMAKE_SOURCE_DIR}/cmake/CheckCoursePlan.cmake)
+function(course_plan_refusal_test fixture expected)
+  set(name "course: a broken plan is refused (${fixture})")
+  add_test(NAME "${name}"
+           COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests/plans/${fixture}
+                   -P ${CMAKE_SOURCE_DIR}/cmake/CheckCoursePlan.cmake)
+  set_tests_properties("${name}" PROPERTIES PASS_REGULAR_EXPRESSION "error: ${expected}")
+endfunction()
+course_plan_refusal_test(too_many_minutes "lessons/course.json: the 10 lessons' minutes add up to 200, not 180")
+course_plan_refusal_test(nine_lessons "lessons/course.json: field 'lessons' holds 9 lessons, not 10")
+course_plan_refusal_test(title_mismatch "lessons/02-reactor/lesson.json: field 'title' is 'Another title', but lessons/course.json says")
+course_plan_refusal_test(minutes_mismatch "lessons/04-deferreds/lesson.json: field 'minutes.hands_on' is '20', but lessons/course.json plans 16")
+course_plan_refusal_test(unplanned "lessons/10-extra/lesson.json: lesson '10-extra' is not in lessons/course.json")

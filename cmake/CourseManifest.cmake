@@ -26,6 +26,16 @@ function(course_field out manifest json type)
   set(${out} "${value}" PARENT_SCOPE)
 endfunction()
 
+# course_whole(OUT FILE JSON PATH...): a whole number >= 0 at PATH.
+function(course_whole out manifest json)
+  course_field(value "${manifest}" "${json}" NUMBER ${ARGN})
+  string(REPLACE ";" "." where "${ARGN}")
+  if(NOT value MATCHES "^[0-9]+$")
+    course_fail("${manifest}: field '${where}' must be a whole number of minutes, 0 or more, not ${value}")
+  endif()
+  set(${out} "${value}" PARENT_SCOPE)
+endfunction()
+
 # course_list(OUT FILE JSON PATH...): the strings of a non-empty array.
 function(course_list out manifest json)
   course_field(ignored "${manifest}" "${json}" ARRAY ${ARGN})
@@ -45,8 +55,9 @@ endfunction()
 
 # course_read(MANIFEST ROOT): checks the manifest and the files it names, and
 # sets, in the caller's scope: course_lesson, course_lesson_dir,
-# course_exercise_count, and for each exercise e (0-based):
-# course_<e>_name, course_<e>_files, course_<e>_tests, course_<e>_timeout.
+# course_talk, course_hands_on, course_minutes (their sum), course_exercise_count,
+# and for each exercise e (0-based): course_<e>_name, course_<e>_files,
+# course_<e>_tests, course_<e>_timeout, course_<e>_stretch (ON/OFF).
 macro(course_read manifest root)
   file(RELATIVE_PATH manifest_name ${root} ${manifest})
   get_filename_component(course_lesson_dir ${manifest} DIRECTORY)
@@ -62,9 +73,19 @@ macro(course_read manifest root)
     course_fail("${manifest_name}: field 'id' is '${id}', but the folder is '${course_lesson}': they must match")
   endif()
   course_field(title "${manifest_name}" "${json}" STRING title)
-  course_field(minutes "${manifest_name}" "${json}" NUMBER minutes)
-  if(minutes LESS_EQUAL 0)
-    course_fail("${manifest_name}: field 'minutes' must be more than 0")
+  # The room's minutes: the instructor's talk plus the attendees' hands-on time
+  # (COURSE.md's time model); lessons/course.json must agree (CheckCoursePlan.cmake).
+  string(JSON minutes_type ERROR_VARIABLE error TYPE "${json}" minutes)
+  if(error)
+    course_fail("${manifest_name}: field 'minutes' is missing: say { \"talk\": 7, \"hands_on\": 13 }")
+  elseif(NOT minutes_type STREQUAL "OBJECT")
+    course_fail("${manifest_name}: field 'minutes' must be an object like { \"talk\": 7, \"hands_on\": 13 }, not a ${minutes_type}")
+  endif()
+  course_whole(course_talk "${manifest_name}" "${json}" minutes talk)
+  course_whole(course_hands_on "${manifest_name}" "${json}" minutes hands_on)
+  math(EXPR course_minutes "${course_talk} + ${course_hands_on}")
+  if(course_minutes LESS_EQUAL 0)
+    course_fail("${manifest_name}: field 'minutes' must add up to more than 0 (talk + hands_on)")
   endif()
   if(NOT EXISTS ${course_lesson_dir}/README.md)
     course_fail("${manifest_name}: the lesson has no text: lessons/${course_lesson}/README.md is missing")
@@ -78,6 +99,12 @@ macro(course_read manifest root)
       course_list(course_${e}_files "${manifest_name}" "${json}" exercises ${e} files)
       course_list(course_${e}_tests "${manifest_name}" "${json}" exercises ${e} tests)
       course_field(course_${e}_timeout "${manifest_name}" "${json}" NUMBER exercises ${e} timeout_s)
+      # Optional: a stretch exercise is for the fast half of the room; the core path skips it.
+      set(course_${e}_stretch OFF)
+      string(JSON stretch_type ERROR_VARIABLE no_stretch TYPE "${json}" exercises ${e} stretch)
+      if(NOT no_stretch)
+        course_field(course_${e}_stretch "${manifest_name}" "${json}" BOOLEAN exercises ${e} stretch)
+      endif()
       # Counted in the JSON, not as a CMake list: a hint with C++ in it has ';'.
       course_field(ignored "${manifest_name}" "${json}" ARRAY exercises ${e} hints)
       string(JSON hint_count LENGTH "${json}" exercises ${e} hints)

@@ -52,7 +52,7 @@ int listCommand(Context& c, bool json) {
                              {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
                              {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)}});
       }
-      lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes}, {"exercises", exercises}});
+      lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes()}, {"exercises", exercises}});
     }
     auto [done, total] = c.doneOfTotal();
     nlohmann::json doc{{"lessons", lessons}, {"done", done}, {"total", total},
@@ -63,7 +63,7 @@ int listCommand(Context& c, bool json) {
   std::printf("%s\n\n", summaryLine(c).c_str());
   for (const auto& lesson : c.course.lessons()) {
     std::printf("%s %s %s\n", c.paint.bold(pad(lesson.id, 14)).c_str(), pad(lesson.title, 50).c_str(),
-                c.paint.dim(std::to_string(lesson.minutes) + " min").c_str());
+                c.paint.dim(std::to_string(lesson.minutes()) + " min").c_str());
     if (lesson.exercises.empty()) std::printf("    %s\n", c.paint.dim("(reading only)").c_str());
     for (const auto& e : lesson.exercises) {
       ExerciseProgress p = c.progress.get(e.id());
@@ -125,9 +125,9 @@ int agendaCommand(Context& c, const std::optional<std::string>& start) {
   std::printf("%s\n", c.paint.bold(startMinutes >= 0 ? "The agenda (breaks and questions not counted)"
                                                      : "The agenda, from the start (use --start HH:MM for clock times)").c_str());
   for (const auto& lesson : c.course.lessons()) {
-    std::printf("  %s–%s  %3d min  %s  %s\n", clockTime(at).c_str(), clockTime(at + lesson.minutes).c_str(), lesson.minutes,
+    std::printf("  %s–%s  %3d min  %s  %s\n", clockTime(at).c_str(), clockTime(at + lesson.minutes()).c_str(), lesson.minutes(),
                 c.paint.bold(pad(lesson.id, 14)).c_str(), lesson.title.c_str());
-    at += lesson.minutes;
+    at += lesson.minutes();
   }
   std::printf("  %d min in all, %zu lessons.\n", at, c.course.lessons().size());
   return 0;

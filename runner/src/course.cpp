@@ -39,25 +39,56 @@ std::vector<std::string> strings(const fs::path& manifest, const json& list, con
   return out;
 }
 
+json parseFile(const fs::path& file) {
+  std::ifstream in(file);
+  if (!in) throw CourseError(file.string() + ": cannot be read");
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw CourseError(file.string() + ": not valid JSON: " + e.what());
+  }
+}
+
+// "minutes": { "talk": 7, "hands_on": 13 }: whole numbers, adding up to more than 0.
+void readMinutes(const fs::path& file, const json& object, const std::string& path, int& talk, int& handsOn) {
+  std::string field = path.empty() ? "minutes" : path + ".minutes";
+  if (!object.contains("minutes")) broken(file, field, "is missing: say { \"talk\": 7, \"hands_on\": 13 }");
+  const json& minutes = object["minutes"];
+  if (!minutes.is_object()) broken(file, field, "must be an object like { \"talk\": 7, \"hands_on\": 13 }");
+  talk = member(file, minutes, field, "talk", json::value_t::number_integer, "a whole number").get<int>();
+  handsOn = member(file, minutes, field, "hands_on", json::value_t::number_integer, "a whole number").get<int>();
+  if (talk < 0 || handsOn < 0) broken(file, field, "must not be negative");
+  if (talk + handsOn <= 0) broken(file, field, "must add up to more than 0 (talk + hands_on)");
+}
+
 }  // namespace
 
-Lesson readLesson(const fs::path& manifest) {
-  std::ifstream in(manifest);
-  if (!in) throw CourseError(manifest.string() + ": cannot be read");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw CourseError(manifest.string() + ": not valid JSON: " + e.what());
+std::vector<PlannedLesson> readPlan(const fs::path& planFile) {
+  json doc = parseFile(planFile);
+  if (!doc.is_object()) throw CourseError(planFile.string() + ": must hold a JSON object");
+  const json& lessons = member(planFile, doc, "", "lessons", json::value_t::array, "a list");
+  std::vector<PlannedLesson> plan;
+  for (size_t i = 0; i < lessons.size(); ++i) {
+    std::string at = "lessons." + std::to_string(i);
+    if (!lessons[i].is_object()) broken(planFile, at, "must be an object");
+    PlannedLesson p;
+    p.id = member(planFile, lessons[i], at, "id", json::value_t::string, "a string").get<std::string>();
+    p.title = member(planFile, lessons[i], at, "title", json::value_t::string, "a string").get<std::string>();
+    readMinutes(planFile, lessons[i], at, p.talkMinutes, p.handsOnMinutes);
+    plan.push_back(std::move(p));
   }
+  return plan;
+}
+
+Lesson readLesson(const fs::path& manifest) {
+  json doc = parseFile(manifest);
   if (!doc.is_object()) throw CourseError(manifest.string() + ": must hold a JSON object");
   Lesson lesson;
   lesson.id = member(manifest, doc, "", "id", json::value_t::string, "a string").get<std::string>();
   std::string folder = manifest.parent_path().filename().string();
   if (lesson.id != folder) broken(manifest, "id", "is '" + lesson.id + "', but the folder is '" + folder + "'");
   lesson.title = member(manifest, doc, "", "title", json::value_t::string, "a string").get<std::string>();
-  lesson.minutes = member(manifest, doc, "", "minutes", json::value_t::number_integer, "a whole number").get<int>();
-  if (lesson.minutes <= 0) broken(manifest, "minutes", "must be more than 0");
+  readMinutes(manifest, doc, "", lesson.talkMinutes, lesson.handsOnMinutes);
   const json& exercises = member(manifest, doc, "", "exercises", json::value_t::array, "a list");
   for (size_t i = 0; i < exercises.size(); ++i) {
     std::string at = "exercises." + std::to_string(i);
@@ -72,6 +103,8 @@ Lesson readLesson(const fs::path& manifest) {
         member(manifest, e, at, "timeout_s", json::value_t::number_float, "a number").get<double>();
     if (exercise.timeoutSeconds <= 0) broken(manifest, at + ".timeout_s", "must be more than 0");
     exercise.hints = strings(manifest, member(manifest, e, at, "hints", json::value_t::array, "a list"), at + ".hints");
+    if (e.contains("stretch"))
+      exercise.stretch = member(manifest, e, at, "stretch", json::value_t::boolean, "true or false").get<bool>();
     if (exercise.hints.size() != 3)
       broken(manifest, at + ".hints", "must hold 3 tiered hints, not " + std::to_string(exercise.hints.size()));
     if (exercise.files.empty()) broken(manifest, at + ".files", "must name at least one file");
@@ -91,8 +124,33 @@ Course Course::load(const fs::path& root) {
   }
   if (ec) throw CourseError((root / "lessons").string() + ": cannot be read: " + ec.message());
   std::sort(manifests.begin(), manifests.end());
-  for (const auto& manifest : manifests) course.lessons_.push_back(readLesson(manifest));
+  std::vector<Lesson> written;
+  for (const auto& manifest : manifests) written.push_back(readLesson(manifest));
+
+  fs::path planFile = root / "lessons" / "course.json";
+  if (fs::exists(planFile, ec)) {
+    course.plan_ = readPlan(planFile);
+  } else {
+    for (const Lesson& l : written) course.plan_.push_back({l.id, l.title, l.talkMinutes, l.handsOnMinutes, nullptr});
+  }
+  // The written lessons in the plan's order, then any the plan does not list.
+  for (const PlannedLesson& p : course.plan_) {
+    auto it = std::find_if(written.begin(), written.end(), [&](const Lesson& l) { return l.id == p.id; });
+    if (it != written.end()) course.lessons_.push_back(std::move(*it)), written.erase(it);
+  }
+  for (Lesson& l : written) {
+    course.plan_.push_back({l.id, l.title, l.talkMinutes, l.handsOnMinutes, nullptr});
+    course.lessons_.push_back(std::move(l));
+  }
+  // lessons_ is complete: now its addresses are stable.
+  for (PlannedLesson& p : course.plan_) p.written = course.lesson(p.id);
   return course;
+}
+
+int Course::plannedMinutes() const {
+  int total = 0;
+  for (const PlannedLesson& p : plan_) total += p.minutes();
+  return total;
 }
 
 const Lesson* Course::lesson(std::string_view id) const {

@@ -1,4 +1,5 @@
-// course.hpp — the course as the runner sees it: the lessons, read from each
+// course.hpp — the course as the runner sees it: the plan of the ten lessons
+// (lessons/course.json), the lessons written so far, read from each
 // lessons/NN-topic/lesson.json (the same manifests CMake reads), and where an
 // exercise's files, solution, hidden tests and programs are.
 //
@@ -37,6 +38,7 @@ struct Exercise {
   std::vector<std::string> tests;   // hidden test files, in runner/hidden/<lesson>/
   double timeoutSeconds = 10;
   std::vector<std::string> hints;   // tiered: the first is the gentlest
+  bool stretch = false;             // for the fast half of the room: off the core path
 
   std::string id() const { return lesson + "/" + name; }
   // The build's program names: exercise_06-protocol_chat, solution_06-protocol_chat.
@@ -48,18 +50,41 @@ struct Exercise {
 struct Lesson {
   std::string id;       // "06-protocol"
   std::string title;
-  int minutes = 0;
+  int talkMinutes = 0;      // the instructor's talk: slides and the live demo
+  int handsOnMinutes = 0;   // the attendees' time on the exercises
   std::vector<Exercise> exercises;
+
+  int minutes() const { return talkMinutes + handsOnMinutes; }
+};
+
+// One line of the course's plan (lessons/course.json): a lesson of the
+// workshop, written or not yet. `written` points into the Course's lessons.
+struct PlannedLesson {
+  std::string id;
+  std::string title;
+  int talkMinutes = 0;
+  int handsOnMinutes = 0;
+  const Lesson* written = nullptr;
+
+  int minutes() const { return talkMinutes + handsOnMinutes; }
 };
 
 class Course {
  public:
-  // Reads every lessons/*/lesson.json under root, in the order of their ids.
-  // Throws CourseError naming the file and the field for a broken manifest.
+  // Reads the plan, lessons/course.json, and every lessons/*/lesson.json under
+  // root, in the plan's order (lessons the plan does not list come last, by id;
+  // the course's own checks refuse those). Without a plan file, the written
+  // lessons are the plan. Throws CourseError naming the file and the field for
+  // a broken manifest or plan.
   static Course load(const fs::path& root);
 
   const fs::path& root() const { return root_; }
+  // The written lessons, in the plan's order.
   const std::vector<Lesson>& lessons() const { return lessons_; }
+  // Every lesson of the workshop, written or planned, in order.
+  const std::vector<PlannedLesson>& plan() const { return plan_; }
+  // What the whole workshop takes, by the plan (180 minutes when all is planned).
+  int plannedMinutes() const;
   const Lesson* lesson(std::string_view id) const;
   // Every exercise, in course order.
   std::vector<const Exercise*> exercises() const;
@@ -77,9 +102,12 @@ class Course {
  private:
   fs::path root_;
   std::vector<Lesson> lessons_;
+  std::vector<PlannedLesson> plan_;
 };
 
 // Reads one manifest (exposed for tests). Throws CourseError.
 Lesson readLesson(const fs::path& manifest);
+// Reads the plan, lessons/course.json (exposed for tests). Throws CourseError.
+std::vector<PlannedLesson> readPlan(const fs::path& planFile);
 
 }  // namespace twistlings

@@ -17,7 +17,7 @@ namespace twistlings {
 
 std::string lessonHeader(const Lesson& lesson, int width, bool color) {
   term::Painter paint(color);
-  std::vector<std::string> parts = {lesson.id, lesson.title, std::to_string(lesson.minutes) + " min"};
+  std::vector<std::string> parts = {lesson.id, lesson.title, std::to_string(lesson.minutes()) + " min"};
   if (!lesson.exercises.empty()) {
     std::string names;
     for (const Exercise& e : lesson.exercises) names += (names.empty() ? "" : ", ") + e.name;

@@ -11,6 +11,8 @@ using namespace twistlings;
 
 namespace {
 
+#define MINUTES R"("minutes":{"talk":5,"hands_on":15})"
+
 // A course in a temporary directory, removed afterwards.
 struct TempCourse {
   fs::path root = fs::temp_directory_path() / ("twistlings-course-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
@@ -36,7 +38,7 @@ struct TempCourse {
       list += R"({"name":")" + name + R"(","files":[")" + name + R"(.cpp"],"tests":["test_)" + name +
               R"(.cpp"],"timeout_s":10,"hints":["a","b","c"]})";
     }
-    lesson(id, R"({"id":")" + id + R"(","title":"T )" + id + R"(","minutes":20,"exercises":[)" + list + "]}");
+    lesson(id, R"({"id":")" + id + R"(","title":"T )" + id + R"(","minutes":{"talk":5,"hands_on":15},"exercises":[)" + list + "]}");
   }
 };
 
@@ -64,12 +66,14 @@ TEST_CASE("the course reads every lesson in id order with its exercises") {
   TempCourse t;
   t.exercises("04-deferreds", "lookup,gather");
   t.exercises("02-reactor", "countdown");
-  t.lesson("00-intro", R"({"id":"00-intro","title":"Intro","minutes":10,"exercises":[]})");
+  t.lesson("00-intro", R"({"id":"00-intro","title":"Intro","minutes":{"talk":6,"hands_on":4},"exercises":[]})");
   Course course = Course::load(t.root);
   REQUIRE(course.lessons().size() == 3);
   CHECK(course.lessons()[0].id == "00-intro");
   CHECK(course.lessons()[1].id == "02-reactor");
-  CHECK(course.lessons()[2].minutes == 20);
+  CHECK(course.lessons()[2].minutes() == 20);
+  CHECK(course.lessons()[0].talkMinutes == 6);
+  CHECK(course.lessons()[0].handsOnMinutes == 4);
   auto all = course.exercises();
   REQUIRE(all.size() == 3);
   CHECK(all[0]->id() == "02-reactor/countdown");
@@ -107,12 +111,38 @@ TEST_CASE("a broken lesson json is refused with the file and the field") {
   TempCourse t;
   t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","exercises":[]})");
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: field 'minutes' is missing"));
-  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":"ten","exercises":[]})");
-  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'minutes' must be a whole number"));
-  t.lesson("02-reactor", R"({"id":"03-other","title":"x","minutes":5,"exercises":[]})");
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":20,"exercises":[]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'minutes' must be an object like"));
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":{"talk":5,"hands_on":"ten"},"exercises":[]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'minutes.hands_on' must be a whole number"));
+  t.lesson("02-reactor", R"({"id":"03-other","title":"x",)" MINUTES R"(,"exercises":[]})");
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'id' is '03-other', but the folder is '02-reactor'"));
-  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x","minutes":5,"exercises":[{"name":"a","files":["a.cpp"],"tests":["t.cpp"],"timeout_s":10,"hints":["one","two"]}]})");
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x",)" MINUTES R"(,"exercises":[{"name":"a","files":["a.cpp"],"tests":["t.cpp"],"timeout_s":10,"hints":["one","two"]}]})");
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.hints' must hold 3 tiered hints, not 2"));
+  t.lesson("02-reactor", R"({"id":"02-reactor","title":"x",)" MINUTES R"(,"exercises":[{"name":"a","files":["a.cpp"],"tests":["t.cpp"],"timeout_s":10,"stretch":"yes","hints":["1","2","3"]}]})");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.stretch' must be true or false"));
   t.lesson("02-reactor", R"({"id":"02-reactor",)");
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: not valid JSON"));
+}
+
+TEST_CASE("the plan orders the lessons and knows the ones not written yet") {
+  TempCourse t;
+  t.exercises("04-deferreds", "lookup");
+  t.exercises("02-reactor", "countdown");
+  std::ofstream(t.root / "lessons" / "course.json") << R"({"minutes":180,"lessons":[
+    {"id":"04-deferreds","title":"T 04-deferreds","minutes":{"talk":9,"hands_on":16}},
+    {"id":"03-callbacks","title":"Callbacks","minutes":{"talk":6,"hands_on":9}},
+    {"id":"02-reactor","title":"T 02-reactor","minutes":{"talk":7,"hands_on":13}}]})";
+  Course course = Course::load(t.root);
+  REQUIRE(course.plan().size() == 3);
+  REQUIRE(course.lessons().size() == 2);
+  CHECK(course.lessons()[0].id == "04-deferreds");  // the plan's order, not the ids'
+  CHECK(course.plan()[1].id == "03-callbacks");
+  CHECK(course.plan()[1].written == nullptr);
+  CHECK(course.plan()[1].minutes() == 15);
+  REQUIRE(course.plan()[2].written != nullptr);
+  CHECK(course.plan()[2].written->id == "02-reactor");
+  CHECK(course.plannedMinutes() == 25 + 15 + 20);
+  std::ofstream(t.root / "lessons" / "course.json") << R"({"lessons":[{"id":"02-reactor","title":"x","minutes":7}]})";
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("course.json: field 'lessons.0.minutes' must be an object like"));
 }

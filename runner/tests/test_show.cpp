@@ -14,7 +14,8 @@ Lesson reactorLesson() {
   Lesson lesson;
   lesson.id = "02-reactor";
   lesson.title = "The reactor";
-  lesson.minutes = 20;
+  lesson.talkMinutes = 7;
+  lesson.handsOnMinutes = 13;
   Exercise e;
   e.lesson = lesson.id;
   e.name = "countdown";
@@ -38,7 +39,7 @@ TEST_CASE("showing a lesson whose text is missing exits 2 instead of printing no
   fs::path root = fs::temp_directory_path() / ("twistlings-show-" + std::to_string(::getpid()));
   fs::create_directories(root / "lessons" / "02-reactor");
   std::ofstream(root / "lessons" / "02-reactor" / "lesson.json")
-      << R"({"id":"02-reactor","title":"The reactor","minutes":20,"exercises":[]})";
+      << R"({"id":"02-reactor","title":"The reactor","minutes":{"talk":7,"hands_on":13},"exercises":[]})";
   Course course = Course::load(root);
   CHECK(showLesson(course, course.lessons().front()) == 2);
   fs::remove_all(root);
