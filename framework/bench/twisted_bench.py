@@ -10,12 +10,20 @@ import time
 from twisted.internet import defer, reactor
 
 
-def report(workload, count, seconds, unit, per_item=None, per_unit=None):
-    line = {"impl": "twisted", "workload": workload, unit: round(count / seconds)}
+def report(workload, count, start, unit, per_item=None, per_unit=None):
+    """start is (perf_counter(), process_time()) when the workload began."""
+    seconds = time.perf_counter() - start[0]
+    cpu_seconds = time.process_time() - start[1]
+    line = {"impl": "twisted", "workload": workload, "count": count, unit: round(count / seconds)}
     if per_unit:
         line[per_unit] = round(count * per_item / seconds)
-    line["seconds"] = round(seconds, 3)
+    line["seconds"] = round(seconds, 6)
+    line["cpu_seconds"] = round(cpu_seconds, 6)
     print(json.dumps(line), flush=True)
+
+
+def stopwatch():
+    return (time.perf_counter(), time.process_time())
 
 
 def add_one(x):
@@ -31,17 +39,17 @@ def recover(_failure):
 
 
 def chain10(chains):
-    start = time.perf_counter()
+    start = stopwatch()
     for i in range(chains):
         d = defer.Deferred()
         for _ in range(10):
             d.addCallback(add_one)
         d.callback(i)
-    report("chain10", chains, time.perf_counter() - start, "chains_per_s", 10, "callbacks_per_s")
+    report("chain10", chains, start, "chains_per_s", 10, "callbacks_per_s")
 
 
 def chain10_errback(chains):
-    start = time.perf_counter()
+    start = stopwatch()
     for i in range(chains):
         d = defer.Deferred()
         for k in range(10):
@@ -52,7 +60,7 @@ def chain10_errback(chains):
             else:
                 d.addCallback(add_one)
         d.callback(i)
-    report("chain10_errback", chains, time.perf_counter() - start, "chains_per_s", 10, "callbacks_per_s")
+    report("chain10_errback", chains, start, "chains_per_s", 10, "callbacks_per_s")
 
 
 def main():
@@ -62,12 +70,12 @@ def main():
     chain10_errback(100_000 // scale)
 
     calls = 200_000 // scale
-    state = {"remaining": calls, "start": 0.0, "phase": "batch"}
+    state = {"remaining": calls, "start": None}
 
     def batch_call():
         state["remaining"] -= 1
         if state["remaining"] == 0:
-            report("calllater0", calls, time.perf_counter() - state["start"], "calls_per_s")
+            report("calllater0", calls, state["start"], "calls_per_s")
             start_chain()
 
     chain_calls = 100_000 // scale
@@ -75,18 +83,18 @@ def main():
     def chain_call():
         state["remaining"] -= 1
         if state["remaining"] == 0:
-            report("calllater0_chain", chain_calls, time.perf_counter() - state["start"], "calls_per_s")
+            report("calllater0_chain", chain_calls, state["start"], "calls_per_s")
             reactor.stop()
         else:
             reactor.callLater(0, chain_call)
 
     def start_chain():
         state["remaining"] = chain_calls
-        state["start"] = time.perf_counter()
+        state["start"] = stopwatch()
         reactor.callLater(0, chain_call)
 
     def start_batch():
-        state["start"] = time.perf_counter()
+        state["start"] = stopwatch()
         for _ in range(calls):
             reactor.callLater(0, batch_call)
 
