@@ -82,7 +82,7 @@ void resumeCoroutineLater(Chain* awaited, std::coroutine_handle<> coroutine) {
 
 namespace {
 void reportUnhandled(Result& result) noexcept {
-  if (!result.isFailure()) return;
+  if (!result.isFailure() || result.isConsumed()) return;  // a consumed one is in its DeferredList's result
   try {
     Failure failure(result.failure());
     deferLog.failure("Unhandled error in Deferred:", failure);
@@ -146,6 +146,8 @@ void Chain::reap() {
   called = running = suppressAlreadyCalled = false;
   next = 0;
   takenBy = nullptr;
+  givenTo = nullptr;
+  givenType = nullptr;
   waitingOn = nullptr;
   canceller = nullptr;
   pool.free.push_back(this);
@@ -308,6 +310,25 @@ void Chain::runLoop() {
   throw std::logic_error(std::string(operation) + " through a " + handleName + ", but the chain has moved on to Deferred<" +
                          demangle(chain) +
                          ">: an earlier addCallback changed the type; keep the handle it returned and add to that one");
+}
+
+namespace {
+[[noreturn]] void throwValueGivenToList(const char* operation, const std::type_info& handle, const char* list) {
+  const std::string l(list);
+  throw std::logic_error(std::string(operation) + " on a Deferred<" + demangle(handle) + "> that was given to " + l +
+                         ": " + l + " moves a value that cannot be copied into the list it fires with, so this " +
+                         "handle has no value left to give. Add what this Deferred needs before handing it to " + l +
+                         ", or use the value in the result of " + l + "; only an errback (for this Deferred's own " +
+                         "failure) can still be added here");
+}
+}  // namespace
+
+void Chain::throwTailMismatch(const std::type_info& handle, const char* operation) const {
+  if (*tailType == typeid(ValueGivenToList)) {
+    if (*givenType == handle) throwValueGivenToList(operation, handle, givenTo);
+    throwTypeMismatch(operation, handle, *givenType, false, nullptr);
+  }
+  throwTypeMismatch(operation, handle, *tailType, false, takenBy);
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 // deferred_list.hpp: DeferredList (its three flags, the empty list, cancel),
-// FirstError and gatherResults (TWISTED-REFERENCE.md §1).
+// FirstError, gatherResults (TWISTED-REFERENCE.md §1), and what a member is
+// left with after the list.
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -205,7 +206,7 @@ TEST_CASE("FirstError's message names the index and the sub-failure's message") 
 
 // --- consumeErrors and what the member's chain carries afterwards -----------
 
-TEST_CASE("consumeErrors: a failed member's chain continues with no error, and nothing is logged as unhandled") {
+TEST_CASE("consumeErrors: nothing is logged as unhandled, and a void member continues with success (Twisted's None)") {
   CapturedLog log;
   {
     Deferred<int> a;
@@ -246,13 +247,222 @@ TEST_CASE("without consumeErrors a Deferred<void> member's chain still carries t
   CHECK(f.getErrorMessage() == "still here");
 }
 
-TEST_CASE("a DeferredList takes its member's value: the member's old Deferred<T> handle then fails loudly") {
+TEST_CASE("DeferredList refuses a moved-from member and a stale member, and touches no member then") {
   Deferred<int> a;
-  auto list = DeferredList<int>({a});
+  Deferred<int> moved = std::move(a);
+  REQUIRE_THROWS_WITH(DeferredList<int>({a}), Contains("moved-from"));
+
+  Deferred<int> head, other;
+  auto str = head.addCallback([](int x) { return std::to_string(x); });
+  REQUIRE_THROWS_WITH(DeferredList<int>({other, head}), Contains("Deferred<std::string>"));
+  (void)str;
+  // Nothing was attached: the good member is untouched (no list step in its chain).
+  CHECK(twist::chainOf(other)->steps.empty());
+}
+
+// --- what a member is left with (Twisted's DeferredList._cbDeferred returns the result) ---
+//
+// What Twisted does, checked with Debian's python3-twisted 22.4 (/usr/bin/python3):
+//   a = Deferred(); dl = DeferredList([a]); a.callback(1); a.addCallback(print)    # 1
+//   a = Deferred(); g = gatherResults([a, b]); ...; a.addCallback(print)           # a's value
+//   a = Deferred(); DeferredList([a]); a.errback(ValueError("boom"))
+//   a.addErrback(lambda f: f.getErrorMessage())                                    # 'boom': still there
+//   a = Deferred(); DeferredList([a], consumeErrors=True); a.errback(...); a.addBoth(print)  # None
+//   a = Deferred(); dl = DeferredList([a, a]); a.callback(5)                       # [(True, 5), (True, 5)]
+// twist mirrors the first four and the last; for consumeErrors see "a consumed failure" below.
+
+TEST_CASE("after gatherResults and DeferredList a member keeps its value: its own handle sees it") {
+  Deferred<int> a, b;
+  auto all = twist::gatherResults<int>({a, b});
+  Deferred<std::string> s;
+  auto list = DeferredList<std::string>({s});
   a.callback(1);
-  CHECK(twist::successResultOf(list)[0].result == 1);
-  REQUIRE_THROWS_AS(a.addCallback([](int x) { return x; }), std::logic_error);
-  REQUIRE_THROWS_WITH(a.addCallback([](int x) { return x; }), Contains("moved on to Deferred<void>"));
+  b.callback(2);
+  s.callback("kept");
+  CHECK(twist::successResultOf(all) == std::vector<int>{1, 2});
+  CHECK(twist::successResultOf(list)[0].result == "kept");
+
+  int seenA = 0;
+  a.addCallback([&](int x) { seenA = x; });
+  CHECK(seenA == 1);
+  CHECK(twist::successResultOf(b) == 2);
+  CHECK(twist::successResultOf(s) == "kept");
+}
+
+TEST_CASE("a callback added to a member after the list and before the fire runs after the list's step, with the value") {
+  Deferred<std::string> a;
+  auto list = DeferredList<std::string>({a});
+  std::vector<std::string> order;
+  list.addCallback([&](std::vector<ListResult<std::string>> r) { order.push_back("list saw " + r[0].result); });
+  a.addCallback([&](const std::string& v) { order.push_back("member saw " + v); });
+  a.callback("x");
+  CHECK(order == std::vector<std::string>{"list saw x", "member saw x"});
+}
+
+TEST_CASE("a member whose value cannot be copied when it fires keeps it, and the list records the copy's error") {
+  struct Fussy {
+    int n = 0;
+    Fussy() = default;
+    explicit Fussy(int v) : n(v) {}
+    Fussy(const Fussy& other) : n(other.n) { check(); }
+    Fussy(Fussy&&) noexcept = default;
+    Fussy& operator=(const Fussy& other) {
+      n = other.n;
+      check();
+      return *this;
+    }
+    Fussy& operator=(Fussy&&) noexcept = default;
+    void check() const {
+      if (n < 0) throw std::runtime_error("negative Fussy cannot be copied");
+    }
+  };
+  Deferred<Fussy> a;
+  auto list = DeferredList<Fussy>({a});
+  a.callback(Fussy(-1));
+  auto results = twist::successResultOf(list);
+  CHECK_FALSE(results[0].success);
+  REQUIRE(results[0].failure.has_value());
+  CHECK(results[0].failure->getErrorMessage() == "negative Fussy cannot be copied");
+  CHECK(twist::successResultOf(a).n == -1);
+}
+
+TEST_CASE("the same copyable Deferred may be given twice, and to two lists, as in Twisted") {
+  Deferred<int> a;
+  auto twice = DeferredList<int>({a, a});
+  auto other = twist::gatherResults<int>({a});
+  a.callback(5);
+  auto results = twist::successResultOf(twice);
+  REQUIRE(results.size() == 2);
+  CHECK(results[0].result == 5);
+  CHECK(results[1].result == 5);
+  CHECK(twist::successResultOf(other) == std::vector<int>{5});
+  CHECK(twist::successResultOf(a) == 5);
+}
+
+TEST_CASE("an error not consumed can still be handled on the member, after DeferredList and gatherResults") {
+  CapturedLog log;
+  {
+    Deferred<int> a, b;
+    auto list = DeferredList<int>({a});
+    auto all = twist::gatherResults<int>({b});
+    a.errback(boom("a broke"));
+    b.errback(std::invalid_argument("b broke"));
+    CHECK(twist::successResultOf(list)[0].failure->getErrorMessage() == "a broke");
+    twist::failureResultOf<twist::FirstError>(all);
+
+    std::string seen;
+    auto recovered = a.addErrback([&](Failure f) {
+      seen = f.getErrorMessage();
+      return -1;
+    });
+    CHECK(seen == "a broke");
+    CHECK(twist::successResultOf(recovered) == -1);
+    Failure f = twist::failureResultOf<std::invalid_argument>(b);  // the very error, as the list saw it
+    CHECK(f.getErrorMessage() == "b broke");
+  }
+  CHECK(log.unhandled().empty());  // both were handled on the members
+}
+
+TEST_CASE("a consumed failure stays visible to the member's errbacks, is not logged, and is logged again if re-raised") {
+  CapturedLog log;
+  {
+    Deferred<int> a;
+    auto all = twist::gatherResults<int>({a}, /*consumeErrors=*/true);
+    a.errback(boom("consumed"));
+    twist::failureResultOf<twist::FirstError>(all);
+    CHECK(a.hasFailure());  // Twisted leaves None; a Deferred<int> has no None to carry
+  }
+  CHECK(log.unhandled().empty());
+  {
+    Deferred<int> a;
+    auto all = twist::gatherResults<int>({a}, /*consumeErrors=*/true);
+    a.errback(boom("raised again"));
+    twist::failureResultOf<twist::FirstError>(all);
+    a.addErrback([](Failure f) -> int { f.raise(); });
+  }
+  auto unhandled = log.unhandled();
+  REQUIRE(unhandled.size() == 1);
+  CHECK_THAT(unhandled[0].text(), Contains("raised again"));
+}
+
+TEST_CASE("a consumed failure that a member hands on stays consumed: no unhandled error downstream") {
+  CapturedLog log;
+  {
+    Deferred<int> a, head;
+    auto list = DeferredList<int>({a}, {.consumeErrors = true});
+    auto outer = head.addCallback([&](int) { return a; });  // waits on the member
+    head.callback(0);
+    a.errback(boom("handed on"));
+    CHECK(outer.hasFailure());
+  }
+  CHECK(log.unhandled().empty());
+}
+
+TEST_CASE("a move-only member's value is moved into the list: its handle then names the list that took it") {
+  using Box = std::unique_ptr<int>;
+  Deferred<Box> a, b;
+  auto all = twist::gatherResults<Box>({a, b});
+  // Before the fire: the value is promised to gatherResults, so no callback can read it.
+  REQUIRE_THROWS_AS(a.addCallback([](Box x) { return x; }), std::logic_error);
+  REQUIRE_THROWS_WITH(a.addCallback([](Box x) { return x; }), Contains("addCallback on a Deferred<std::unique_ptr<int"));
+  REQUIRE_THROWS_WITH(a.addCallback([](Box x) { return x; }),
+                      Contains("that was given to gatherResults: gatherResults moves a value that cannot be copied"));
+  REQUIRE_THROWS_WITH(a.addBoth([](auto&&...) { return 0; }), Contains("given to gatherResults"));
+  a.callback(std::make_unique<int>(1));
+  b.callback(std::make_unique<int>(2));
+  auto values = twist::successResultOf(all);
+  CHECK(*values[0] == 1);
+  CHECK(*values[1] == 2);
+  // After it: the result was taken, by gatherResults.
+  REQUIRE_THROWS_WITH(a.addErrback([](Failure f) -> Box { f.raise(); }),
+                      Contains("already taken by gatherResults, which moved this value (it cannot be copied)"));
+  REQUIRE_THROWS_WITH(twist::successResultOf(b), Contains("already taken by gatherResults"));
+
+  Deferred<Box> c;
+  DeferredList<Box>({c});
+  REQUIRE_THROWS_WITH(c.addCallback([](Box x) { return x; }), Contains("given to DeferredList"));
+}
+
+TEST_CASE("a move-only member's own failure can still be handled with an errback added after the list") {
+  CapturedLog log;
+  using Box = std::unique_ptr<int>;
+  {
+    Deferred<Box> a;
+    auto list = DeferredList<Box>({a});
+    bool handled = false;
+    a.addErrback([&](Failure f) -> Box {
+      f.trap<std::runtime_error>();
+      handled = true;
+      return nullptr;
+    });
+    a.errback(boom("no box"));
+    CHECK(handled);
+    CHECK_FALSE(twist::successResultOf(list)[0].success);
+  }
+  CHECK(log.unhandled().empty());
+
+  // Only through a handle of the member's own type: an older handle is stale, as always.
+  Deferred<int> head;
+  Deferred<Box> box = head.addCallback([](int x) { return std::make_unique<int>(x); });
+  DeferredList<Box>({box});
+  REQUIRE_THROWS_WITH(head.addErrback([](Failure f) -> int { f.raise(); }),
+                      Contains("the chain has moved on to Deferred<std::unique_ptr<int"));
+}
+
+TEST_CASE("a move-only member can go into one list once; a vector of move-only values counts as move-only") {
+  using Box = std::unique_ptr<int>;
+  Deferred<Box> twice;
+  REQUIRE_THROWS_WITH(DeferredList<Box>({twice, twice}), Contains("given twice"));
+  DeferredList<Box>({twice});
+  REQUIRE_THROWS_WITH(twist::gatherResults<Box>({twice}), Contains("gatherResults on a Deferred"));
+  REQUIRE_THROWS_WITH(twist::gatherResults<Box>({twice}), Contains("given to DeferredList"));
+
+  Deferred<std::vector<Box>> boxes;
+  auto all = twist::gatherResults<std::vector<Box>>({boxes});
+  std::vector<Box> two;
+  two.push_back(std::make_unique<int>(7));
+  boxes.callback(std::move(two));
+  CHECK(*twist::successResultOf(all).at(0).at(0) == 7);
 }
 
 TEST_CASE("a Deferred<void> member's handle stays usable after the list") {
@@ -262,25 +472,6 @@ TEST_CASE("a Deferred<void> member's handle stays usable after the list") {
   bool ran = false;
   v.addCallback([&] { ran = true; });
   CHECK(ran);
-}
-
-TEST_CASE("DeferredList refuses a moved-from member, a stale member and the same Deferred twice") {
-  Deferred<int> a;
-  Deferred<int> moved = std::move(a);
-  REQUIRE_THROWS_WITH(DeferredList<int>({a}), Contains("moved-from"));
-
-  Deferred<int> head;
-  auto str = head.addCallback([](int x) { return std::to_string(x); });
-  REQUIRE_THROWS_WITH(DeferredList<int>({head}), Contains("Deferred<std::string>"));
-  (void)str;
-
-  Deferred<int> twice, other;
-  REQUIRE_THROWS_WITH(DeferredList<int>({twice, other, twice}), Contains("twice"));
-  // Nothing was attached: the members are untouched.
-  twice.callback(1);
-  other.callback(2);
-  CHECK(twist::successResultOf(twice) == 1);
-  CHECK(twist::successResultOf(other) == 2);
 }
 
 // --- cancel -----------------------------------------------------------------

@@ -355,7 +355,8 @@ class Deferred {
     static_assert(std::is_same_v<detail::Unwrapped<R>, T>,
                   "addErrback: an errback must return the chain's type T (to recover) or throw (to propagate); "
                   "for Deferred<void> it returns nothing");
-    return add<T>("addErrback", detail::Step::make<detail::ErrbackStep<Fn>>(detail::ErrbackStep<Fn>{std::forward<F>(f)}));
+    return add<T, detail::Reads::failureOnly>(
+        "addErrback", detail::Step::make<detail::ErrbackStep<Fn>>(detail::ErrbackStep<Fn>{std::forward<F>(f)}));
   }
 
   // cb(T) -> U and eb(Failure) -> U; exactly one runs, and eb does not see cb's exceptions.
@@ -413,13 +414,15 @@ class Deferred {
       throw std::logic_error(std::string(operation) + "() on a moved-from Deferred handle: use the handle you moved it to");
     return *chain_;
   }
-  template <class Out>
+  // A step that reads no value (an errback) keeps the chain's tail type as it
+  // is, which may be ValueGivenToList (see deferred_list.hpp).
+  template <class Out, detail::Reads reads = detail::Reads::value>
   Deferred<Out> add(const char* operation, detail::Step step) {
     detail::Chain& c = live(operation);
-    c.checkTail(typeid(T), operation);
+    c.checkTail<reads>(typeid(T), operation);
     c.ref();
     Deferred<Out> next(&c);
-    c.append(std::move(step), &typeid(Out));
+    c.append(std::move(step), reads == detail::Reads::value ? &typeid(Out) : c.tailType);
     return next;
   }
 
@@ -518,7 +521,7 @@ struct TimeoutStep {
 template <class T>
 Deferred<T> Deferred<T>::addTimeout(double seconds, IReactorTime& time) {
   detail::Chain& c = live("addTimeout");
-  c.checkTail(typeid(T), "addTimeout");
+  c.checkTail<detail::Reads::failureOnly>(typeid(T), "addTimeout");
   auto timedOut = std::make_shared<bool>(false);
   c.ref();
   Deferred<T> self(&c);  // the timer holds the chain until it runs or is cancelled
@@ -526,7 +529,8 @@ Deferred<T> Deferred<T>::addTimeout(double seconds, IReactorTime& time) {
     *timedOut = true;
     self.cancel();
   });
-  return add<T>("addTimeout", detail::Step::make<detail::TimeoutStep>(detail::TimeoutStep{call, timedOut, seconds}));
+  return add<T, detail::Reads::failureOnly>(
+      "addTimeout", detail::Step::make<detail::TimeoutStep>(detail::TimeoutStep{call, timedOut, seconds}));
 }
 
 }  // namespace twist

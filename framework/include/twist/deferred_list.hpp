@@ -12,19 +12,27 @@
 //           if (!r.success) std::cerr << r.index << ": " << r.failure->getErrorMessage() << '\n';
 //       });
 //
-// What a member gives to the list (the typed consequence): the list adds one
-// step to each member, as Twisted adds a callback pair. That step MOVES the
-// member's value into the list, so the member's own chain carries void from
-// then on: adding to a member through its old Deferred<T> handle throws the
-// chain's type-mismatch error ("... the chain has moved on to Deferred<void>").
-// Add what the member itself needs before handing it to the list. (Copying
-// would keep T, but only for copyable T; one rule for every T, move-only ones
-// included, is the simpler honest choice.) Deferred<void> members are not
-// changed. A member's Failure is shared with the list (a Failure is a handle)
-// and, unless consumeErrors, also stays in the member's chain, where it is
-// reported as "Unhandled error in Deferred" when the member's last handle goes,
-// as in Twisted. A Deferred may be in one DeferredList only (else
-// std::logic_error), since its value can be taken once.
+// What a member gives to the list. The list adds one step to each member, as
+// Twisted adds a callback pair that records the result and returns it
+// unchanged (DeferredList._cbDeferred), so a member stays usable:
+// - A copyable value is copied into the list. The member keeps it: callbacks
+//   added to the member afterwards see it, as in Twisted.
+// - A move-only value (std::unique_ptr, ...) cannot be shared, so it is moved
+//   into the list. Adding a callback to that member afterwards (or co_await,
+//   successResultOf) throws std::logic_error naming the list; an errback can
+//   still be added, for the member's own failure. Add what such a member needs
+//   before handing it over.
+// - A failure is recorded in the list (a Failure is a handle: they share the
+//   exception) and stays in the member, where an errback can still handle it.
+//   If nothing does, it is reported as "Unhandled error in Deferred" when the
+//   member's last handle goes, as in Twisted.
+// - consumeErrors: Twisted turns the member's failure into None. A
+//   Deferred<void> member likewise continues with success. A Deferred<T> has
+//   no None to carry, so its failure stays, marked as consumed: an errback on
+//   the member still sees it, and it is not reported as unhandled (unless an
+//   errback raises it again).
+// A copyable member may be in several lists, or twice in one, as in Twisted;
+// a move-only one in one list, once (else std::logic_error).
 #pragma once
 
 #include <algorithm>
@@ -140,44 +148,80 @@ struct DeferredListState {
   }
 };
 
-// The step the list adds to member `index` (through addBoth): records the
-// value or the Failure in the list. Destroying it unrun (the member died
+// Who takes a member's value, for the messages a member's handle gives afterwards.
+struct ListTaker {
+  const char* name;     // "gatherResults"
+  const char* takenBy;  // completes "... whose result was already taken by <takenBy>"
+};
+inline constexpr ListTaker kDeferredListTaker{
+    "DeferredList", "DeferredList, which moved this value (it cannot be copied) into the list it fires with"};
+inline constexpr ListTaker kGatherResultsTaker{
+    "gatherResults", "gatherResults, which moved this value (it cannot be copied) into the list it fires with"};
+
+// Whether a member's value can be copied into the list. std::vector<T> (and
+// the like) claims to be copyable even when its T is not; look inside.
+template <class T, class = void>
+struct CopyableValue : std::is_copy_constructible<T> {};
+template <class T>
+struct CopyableValue<T, std::void_t<typename T::value_type>>
+    : std::bool_constant<std::is_copy_constructible_v<T> &&
+                         (std::is_same_v<typename T::value_type, T> || CopyableValue<typename T::value_type>::value)> {};
+
+// The step the list adds to member `index`: records the member's value or
+// Failure in the list, and leaves the member's result as Twisted's callback
+// pair does (see the top of this file). Destroying it unrun (the member died
 // unfired) takes the member off the pending list.
 template <class T>
-struct ListMember {
+struct ListMemberStep {
   std::shared_ptr<DeferredListState<T>> state;
   std::size_t index;
+  const ListTaker* taker;
 
-  ListMember(std::shared_ptr<DeferredListState<T>> s, std::size_t i) : state(std::move(s)), index(i) {}
-  ListMember(ListMember&&) noexcept = default;
-  ListMember& operator=(ListMember&&) = delete;
-  ~ListMember() {
+  ListMemberStep(std::shared_ptr<DeferredListState<T>> s, std::size_t i, const ListTaker* t)
+      : state(std::move(s)), index(i), taker(t) {}
+  ListMemberStep(ListMemberStep&&) noexcept = default;
+  ListMemberStep& operator=(ListMemberStep&&) = delete;
+  ~ListMemberStep() {
     if (state) state->pending[index] = nullptr;
   }
 
-  void operator()(ValueArg<T> value)
-    requires(!std::is_void_v<T>)
-  {
+  void run(Chain& chain) {
     ListResult<T>& entry = state->entries[index];
-    entry.success = true;
-    entry.result = std::move(value);
+    try {
+      if (chain.result.isFailure()) {
+        entry.failure = Failure(chain.result.failure());
+        if (state->options.consumeErrors) {
+          if constexpr (std::is_void_v<T>)
+            chain.result.emplaceVoid();  // Twisted's None
+          else
+            chain.result.markConsumed();
+        }
+      } else if constexpr (std::is_void_v<T>) {
+        entry.success = true;
+      } else if constexpr (CopyableValue<T>::value) {
+        entry.result = chain.result.template ref<T>();
+        entry.success = true;
+      } else {
+        entry.result = chain.result.template take<T>();
+        entry.success = true;
+        chain.markTaken(taker->takenBy);
+      }
+    } catch (...) {  // copying the value failed: the list records why; the member keeps its value
+      entry.failure = Failure::current();
+    }
     state->pending[index] = nullptr;
-    state->collected(index);
-  }
-  void operator()()
-    requires std::is_void_v<T>
-  {
-    state->entries[index].success = true;
-    state->pending[index] = nullptr;
-    state->collected(index);
-  }
-  void operator()(Failure& failure) {
-    state->entries[index].failure = failure;
-    state->pending[index] = nullptr;
-    state->collected(index);
-    if (!state->options.consumeErrors) failure.raise();  // it stays in the member's chain
+    try {
+      state->collected(index);  // may fire the list, whose own callbacks catch their errors
+    } catch (...) {             // what is left (out of memory) goes down the member's chain
+      chain.result.fail(std::current_exception());
+    }
   }
 };
+
+// DeferredList and gatherResults: `taker` names which, in what members' handles say later.
+template <class T>
+Deferred<std::vector<ListResult<T>>> makeDeferredList(std::vector<Deferred<T>> ds, DeferredListOptions options,
+                                                      const ListTaker& taker);
 
 }  // namespace detail
 
@@ -192,8 +236,9 @@ struct ListMember {
 // the full list, as Twisted does.
 // fireOnOneErrback: fails at the first member failure with FirstError
 // (.index, .subFailure); if every member succeeds, fires with the full list.
-// consumeErrors: a failed member's chain continues with no error (so it is not
-// reported as unhandled); without it, the Failure stays in the member's chain.
+// consumeErrors: a member's failure is not reported as unhandled in the
+// member (see the top of this file); without it, it stays there as any
+// failure does.
 // cancel() on the returned Deferred, before it fires, cancels every member whose
 // result has not reached the list (a member canceller that throws is logged,
 // and the others are still cancelled); the list then usually fires with their
@@ -204,32 +249,68 @@ struct ListMember {
 // the returned Deferred fires even if you drop it, and a member that dies
 // unfired leaves the list waiting forever (as in Twisted). Throws
 // std::logic_error for a moved-from member, a member whose chain has moved past
-// T, or the same non-void Deferred given twice.
+// T, or a move-only member given twice or already given to a list.
 template <class T>
 Deferred<std::vector<ListResult<T>>> DeferredList(std::vector<Deferred<T>> ds, DeferredListOptions options = {}) {
+  return detail::makeDeferredList(std::move(ds), options, detail::kDeferredListTaker);
+}
+template <class T>
+Deferred<std::vector<ListResult<T>>> DeferredList(std::initializer_list<Deferred<T>> ds, DeferredListOptions options = {}) {
+  return DeferredList(std::vector<Deferred<T>>(ds), options);
+}
+
+// Fires with every member's value, in input order, or fails with FirstError
+// at the first failure (Twisted: gatherResults, a DeferredList with
+// fireOnOneErrback). For Deferred<void> members it returns Deferred<void>.
+// Members stay usable as DeferredList leaves them (see the top of this file).
+template <class T>
+auto gatherResults(std::vector<Deferred<T>> ds, bool consumeErrors = false) {
+  auto all = detail::makeDeferredList(std::move(ds), {.fireOnOneErrback = true, .consumeErrors = consumeErrors},
+                                      detail::kGatherResultsTaker);
+  if constexpr (std::is_void_v<T>) {
+    return all.addCallback([](std::vector<ListResult<void>>) {});
+  } else {
+    return all.addCallback([](std::vector<ListResult<T>> results) {
+      std::vector<T> values;
+      values.reserve(results.size());
+      for (ListResult<T>& r : results) values.push_back(std::move(r.result));
+      return values;
+    });
+  }
+}
+template <class T>
+auto gatherResults(std::initializer_list<Deferred<T>> ds, bool consumeErrors = false) {
+  return gatherResults(std::vector<Deferred<T>>(ds), consumeErrors);
+}
+
+namespace detail {
+template <class T>
+Deferred<std::vector<ListResult<T>>> makeDeferredList(std::vector<Deferred<T>> ds, DeferredListOptions options,
+                                                      const ListTaker& taker) {
   static_assert(std::is_void_v<T> || std::is_default_constructible_v<T>,
                 "DeferredList<T>: a failed member's ListResult holds T{} as its result, so T must be "
                 "default-constructible; wrap it in std::optional<T> if it is not");
-  using State = detail::DeferredListState<T>;
+  using State = DeferredListState<T>;
   using Results = typename State::Results;
+  constexpr bool kMovesValues = !std::is_void_v<T> && !CopyableValue<T>::value;
 
   // Check every member before attaching to any, so a bad one leaves the others untouched.
-  std::vector<detail::Chain*> chains;
+  std::vector<Chain*> chains;
   chains.reserve(ds.size());
   for (std::size_t i = 0; i < ds.size(); ++i) {
-    detail::Chain* c = chainOf(ds[i]);
+    Chain* c = chainOf(ds[i]);
     if (!c)
-      throw std::logic_error("DeferredList: member " + std::to_string(i) +
+      throw std::logic_error(std::string(taker.name) + ": member " + std::to_string(i) +
                              " is a moved-from Deferred handle: pass the handle you moved it to");
-    c->checkTail(typeid(T), "DeferredList");
+    c->checkTail(typeid(T), taker.name);
     chains.push_back(c);
   }
-  if constexpr (!std::is_void_v<T>) {
-    std::vector<detail::Chain*> sorted = chains;
+  if constexpr (kMovesValues) {
+    std::vector<Chain*> sorted = chains;
     std::sort(sorted.begin(), sorted.end());
     if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-      throw std::logic_error(
-          "DeferredList: the same Deferred is given twice; the list takes a member's value, which can be taken once");
+      throw std::logic_error(std::string(taker.name) + ": the same Deferred<" + demangle(typeid(T)) +
+                             "> is given twice; its value cannot be copied, so it can go into the list once");
   }
 
   auto state = std::make_shared<State>();
@@ -246,35 +327,16 @@ Deferred<std::vector<ListResult<T>>> DeferredList(std::vector<Deferred<T>> ds, D
     if (!options.fireOnOneCallback) state->fire({});
     return out;
   }
-  for (std::size_t i = 0; i < ds.size(); ++i) ds[i].addBoth(detail::ListMember<T>(state, i));  // runs now if fired
+  for (std::size_t i = 0; i < ds.size(); ++i) {
+    const std::type_info* tail = &typeid(T);
+    if constexpr (kMovesValues) {
+      chains[i]->giveValueToList(taker.name, typeid(T));
+      tail = &typeid(ValueGivenToList);
+    }
+    chains[i]->append(Step::make<ListMemberStep<T>>(state, i, &taker), tail);  // runs now if fired
+  }
   return out;
 }
-template <class T>
-Deferred<std::vector<ListResult<T>>> DeferredList(std::initializer_list<Deferred<T>> ds, DeferredListOptions options = {}) {
-  return DeferredList(std::vector<Deferred<T>>(ds), options);
-}
-
-// Fires with every member's value, in input order, or fails with FirstError
-// at the first failure (Twisted: gatherResults, a DeferredList with
-// fireOnOneErrback). For Deferred<void> members it returns Deferred<void>.
-// Members are taken as DeferredList takes them (see above).
-template <class T>
-auto gatherResults(std::vector<Deferred<T>> ds, bool consumeErrors = false) {
-  auto all = DeferredList(std::move(ds), {.fireOnOneErrback = true, .consumeErrors = consumeErrors});
-  if constexpr (std::is_void_v<T>) {
-    return all.addCallback([](std::vector<ListResult<void>>) {});
-  } else {
-    return all.addCallback([](std::vector<ListResult<T>> results) {
-      std::vector<T> values;
-      values.reserve(results.size());
-      for (ListResult<T>& r : results) values.push_back(std::move(r.result));
-      return values;
-    });
-  }
-}
-template <class T>
-auto gatherResults(std::initializer_list<Deferred<T>> ds, bool consumeErrors = false) {
-  return gatherResults(std::vector<Deferred<T>>(ds), consumeErrors);
-}
+}  // namespace detail
 
 }  // namespace twist
