@@ -15,12 +15,11 @@
 twist::Deferred<std::vector<int>> findIds(Directory& dir, const std::vector<std::string>& logins,
                                           twist::IReactorTime& time, double timeout) {
   std::vector<twist::Deferred<int>> lookups;
-  // TODO: for each login, ask dir.findId(login), give that lookup its own
-  //       timeout (addTimeout(timeout, time)), and push it into `lookups`.
-  // TODO: wait for all of them with twist::gatherResults, which keeps the
-  //       order of `lookups` and fails with twist::FirstError at the first
-  //       failure. Tell it to consume the lookups' errors (its second argument).
-  // Then return that instead of this placeholder, which fails at once:
+  // TODO: ask dir.findId(login) for every login, all at once, each lookup
+  //       with its own deadline (`timeout` seconds on `time`), and return one
+  //       Deferred that fires with the ids in the order of `logins`, or fails
+  //       at the first failure, leaving no lookup's error unhandled.
+  // Then delete this placeholder, which fails at once:
   (void)dir;
   (void)logins;
   (void)time;

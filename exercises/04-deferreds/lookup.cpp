@@ -11,16 +11,13 @@
 #include <string>
 
 twist::Deferred<std::string> greeting(Directory& dir, const std::string& login) {
-  // TODO: ask dir.findId(login). It returns a Deferred<int> at once, long
-  //       before the id is there.
-  // TODO: addCallback on it: with the id, ask dir.fullName(id) and RETURN the
-  //       Deferred it gives you, so that the chain waits for the name.
-  //       (The lambda captures dir by reference: [&dir].)
-  // TODO: addCallback: turn the name into "Hello, <name>!".
-  // TODO: addErrback, last in the chain: trap UserNotFound and recover with
-  //       "Hello, stranger!"; any other Failure must go on unchanged.
-  // Then return the end of that chain instead of this placeholder, which
-  // fails at once:
+  // TODO: build one chain on dir.findId(login) that
+  //       - asks dir.fullName(id) once the id has arrived, and waits for the name;
+  //       - turns the name into "Hello, <name>!";
+  //       - greets a login the directory does not know (UserNotFound) as
+  //         "Hello, stranger!", and lets every other error go on unchanged;
+  //       and return the end of that chain.
+  // Then delete this placeholder, which fails at once:
   (void)dir;
   (void)login;
   return twist::fail<std::string>(std::logic_error("TODO: greeting() is not written yet"));

@@ -91,6 +91,8 @@ TEST_CASE("findIds fires with the ids in the order of the logins and not in the 
   dir.answer("carol", 3);
   dir.answer("alice", 1);
   dir.answer("bob", 2);
+  INFO("gatherResults keeps the order of its input, here the logins' order, whatever the order of the answers; "
+       "collecting the ids as they arrive gives the answers' order");
   CHECK(twist::successResultOf(d) == Ids{1, 2, 3});
 }
 
@@ -116,6 +118,7 @@ TEST_CASE("findIds of no logins fires at once with an empty list") {
   FakeDirectory dir;
   twist::Clock clock;
   twist::Deferred<std::vector<int>> d = findIds(dir, {}, clock, 5.0);
+  INFO("gatherResults of an empty list fires at once with an empty vector: no lookup, no timer");
   CHECK(twist::successResultOf(d).empty());
   CHECK(dir.asked.empty());
   CHECK(clock.getDelayedCalls().empty());
@@ -126,8 +129,9 @@ TEST_CASE("findIds fires at once when every lookup has answered already") {
   dir.ready = {{"alice", 1}, {"bob", 2}};
   twist::Clock clock;
   twist::Deferred<std::vector<int>> d = findIds(dir, {"bob", "alice", "bob"}, clock, 5.0);
+  INFO("answers that are there already go straight through addTimeout and gatherResults: the result is there at "
+       "once, one id per login (a login asked twice gives its id twice), and no timer is left behind");
   CHECK(twist::successResultOf(d) == Ids{2, 1, 2});
-  INFO("a lookup that has answered leaves no timer behind");
   CHECK(clock.getDelayedCalls().empty());
 }
 
@@ -171,6 +175,8 @@ TEST_CASE("a lookup that does not answer within the timeout is cancelled and fai
   FakeDirectory dir;
   twist::Clock clock;
   twist::Deferred<std::vector<int>> d = findIds(dir, {"alice", "bob", "carol"}, clock, 5.0);
+  INFO("each lookup gets its own deadline (addTimeout on each lookup, on the clock findIds is given), so a late "
+       "lookup is cancelled and fails with its own TimeoutError");
   dir.answer("alice", 1);
   clock.advance(4.0);
   dir.answer("carol", 3);

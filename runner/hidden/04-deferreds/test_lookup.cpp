@@ -113,7 +113,8 @@ TEST_CASE("the full name is asked only after the id has arrived and with that id
     CHECK(dir.namesAsked.empty());
   }
   dir.answerId("bob", 1234);
-  CHECK(dir.namesAsked == Ids{1234});
+  INFO("once findId has answered, a callback on it asks dir.fullName with the id it was given");
+  REQUIRE(dir.namesAsked == Ids{1234});
   CHECK(dir.idsAsked == Logins{"bob"});  // one question each, no more
   dir.answerName(1234, "Bob Dylan");
   CHECK(twist::successResultOf(d) == "Hello, Bob Dylan!");
@@ -121,6 +122,8 @@ TEST_CASE("the full name is asked only after the id has arrived and with that id
 
 TEST_CASE("an unknown login is greeted as a stranger without asking for a full name") {
   FakeDirectory dir;
+  INFO("UserNotFound is recovered by an errback after the steps it guards: trap it and return \"Hello, stranger!\" "
+       "(an errback placed before the greeting step would have its text turned into a greeting again)");
   twist::Deferred<std::string> d = greeting(dir, "mallory");
   twist::assertNoResult(d);
   dir.failId("mallory", UserNotFound("mallory"));
@@ -150,7 +153,11 @@ TEST_CASE("an error of fullName reaches the caller unchanged") {
   dir.answerId("alice", 7);
   std::exception_ptr timeout = std::make_exception_ptr(std::out_of_range("name server timed out"));
   dir.failName(7, twist::Failure(timeout));
-  twist::Failure f = twist::failureResultOf<std::out_of_range>(d);
+  twist::Failure f = [&] {
+    INFO("the second question's error must reach the caller: return fullName's Deferred from the callback, so "
+         "its result, error included, goes on down the chain; and do not recover from it");
+    return twist::failureResultOf<std::out_of_range>(d);
+  }();
   CHECK(f.getErrorMessage() == "name server timed out");
   INFO("the errback must let the very same exception go on (f.trap or f.raise), not throw a new one");
   CHECK(f.exception() == timeout);
@@ -162,6 +169,8 @@ TEST_CASE("greeting fires at once when the directory has answered already") {
   dir.readyNames[7] = "Alice Liddell";
   dir.readyIdErrors.emplace("mallory", twist::Failure(UserNotFound("mallory")));
   dir.readyIdErrors.emplace("eve", twist::Failure(std::runtime_error("connection lost")));
+  INFO("a chain whose Deferreds have fired already runs at once, inside greeting(): build the chain on the "
+       "directory's Deferreds and return its end, with no Deferred of your own that someone must fire later");
 
   CHECK(twist::successResultOf(greeting(dir, "alice")) == "Hello, Alice Liddell!");
   CHECK(twist::successResultOf(greeting(dir, "mallory")) == "Hello, stranger!");
@@ -176,6 +185,8 @@ TEST_CASE("two greetings in flight are answered independently and in any order")
   twist::Deferred<std::string> a = greeting(dir, "alice");
   twist::Deferred<std::string> b = greeting(dir, std::string("bob"));  // a temporary: gone after the call
   twist::Deferred<std::string> m = greeting(dir, "mallory");
+  INFO("each greeting is its own chain: keep no state shared between calls (no static or global Deferred), "
+       "and capture what a callback needs by value, or `dir` by reference");
   CHECK(dir.idsAsked == Logins{"alice", "bob", "mallory"});
   dir.answerId("bob", 2);
   dir.answerId("alice", 1);
