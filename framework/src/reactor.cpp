@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -39,7 +40,8 @@ struct Reactor::WorkRequest {
   std::function<void()> after;  // runs on the reactor's thread
 };
 
-Reactor::Reactor() : queue_(*this), self_(std::make_shared<Reactor*>(this)) {
+Reactor::Reactor()
+    : queue_(*this, this), wakeAt_(std::numeric_limits<double>::infinity()), self_(std::make_shared<Reactor*>(this)) {
   check(uv_loop_init(&loop_), "uv_loop_init");
   loop_.data = this;
   check(uv_timer_init(&loop_, &timer_), "uv_timer_init");
@@ -47,7 +49,6 @@ Reactor::Reactor() : queue_(*this), self_(std::make_shared<Reactor*>(this)) {
   check(uv_idle_init(&loop_, &idle_), "uv_idle_init");
   check(uv_async_init(&loop_, &async_, &Reactor::onAsync), "uv_async_init");
   timer_.data = check_.data = idle_.data = async_.data = this;
-  queue_.onChange = [this] { armTimer(); };
 
   struct sigaction pipe {};
   if (sigaction(SIGPIPE, nullptr, &pipe) == 0 && pipe.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
@@ -134,25 +135,27 @@ void Reactor::disconnectAll() {
       callContained(reactorLog, "disconnectAll", [&] { resource->reactorShuttingDown(); });
 }
 
-// The check handle runs at the end of every pass while it is started; the
-// idle handle only makes poll return at once, so that the end comes soon.
+// The idle handle runs the calls that are due, and while it is started poll
+// does not block; the check handle runs at the end of every pass while it is
+// started. A pending stop needs both: the end of this pass comes soon.
 void Reactor::updateIdle() {
   if (ownHandlesClosed_) return;
-  if (justStopped_ || rearmAtCheck_) {
-    uv_idle_start(&idle_, [](uv_idle_t*) {});
-    uv_check_start(&check_, &Reactor::onCheck);
-  } else {
-    uv_idle_stop(&idle_);
-    uv_check_stop(&check_);
+  bool wantIdle = justStopped_ || wakeAt_ == -std::numeric_limits<double>::infinity();
+  if (wantIdle != idleStarted_) {
+    if (wantIdle)
+      uv_idle_start(&idle_, &Reactor::onIdle);
+    else
+      uv_idle_stop(&idle_);
+    idleStarted_ = wantIdle;
   }
+  if (justStopped_)
+    uv_check_start(&check_, &Reactor::onCheck);
+  else
+    uv_check_stop(&check_);
 }
 
 void Reactor::onCheck(uv_check_t* handle) {
   auto* self = static_cast<Reactor*>(handle->data);
-  if (self->rearmAtCheck_) {
-    self->rearmAtCheck_ = false;
-    self->armTimer();
-  }
   if (self->justStopped_) {
     self->justStopped_ = false;
     self->fireSystemEvent("shutdown");
@@ -248,50 +251,76 @@ void Reactor::continueFiring(const std::string& eventName) {
 
 DelayedCall Reactor::callLater(double delay, std::function<void()> fn) { return queue_.schedule(delay, std::move(fn)); }
 
-double Reactor::seconds() const { return static_cast<double>(uv_hrtime()) / 1e9; }
+double Reactor::seconds() const { return lastSeconds_ = static_cast<double>(uv_hrtime()) / 1e9; }
 
 std::vector<DelayedCall> Reactor::getDelayedCalls() const { return queue_.pending(); }
 
-// One uv timer, set for the earliest call. The delay is measured against the
-// loop's own clock (uv_now, which may lag the precise one, never lead it) and
-// rounded up, so the timer cannot fire before the call is due.
-void Reactor::armTimer() {
-  if (ownHandlesClosed_ || inTimerCallback_) return;
-  double next = queue_.nextTime();
-  if (next < 0) {
-    if (timerArmed_) uv_timer_stop(&timer_);
-    timerArmed_ = false;
-    return;
-  }
-  if (timerArmed_ && next == timerArmedFor_) return;
-  std::uint64_t timeout = 0;  // due already: on the next timer phase
-  if (next > seconds()) {
-    uv_update_time(&loop_);
-    double deltaMs = next * 1000.0 - static_cast<double>(uv_now(&loop_));
-    timeout = deltaMs <= 1 ? 1 : static_cast<std::uint64_t>(std::ceil(deltaMs));
-  }
-  uv_timer_start(&timer_, &Reactor::onTimer, timeout, 0);
-  timerArmed_ = true;
-  timerArmedFor_ = next;
+// Told by the queue of every new call (and every call moved earlier): only a
+// call due before the planned wake-up needs the loop to wake sooner.
+void Reactor::callQueued(double time) {
+  if (time >= wakeAt_ || runningCalls_ || ownHandlesClosed_) return;
+  if (time <= seconds())
+    startCallsDue();
+  else
+    armTimer(time);
 }
 
+// Calls are due: the idle handle runs them in this pass, before poll (or in
+// the next, when this one is past its idle phase).
+void Reactor::startCallsDue() {
+  wakeAt_ = -std::numeric_limits<double>::infinity();
+  updateIdle();
+}
+
+// One uv timer, set for the earliest call in the future. The delay is measured
+// against the loop's own clock (uv_now, which may lag the precise one, never
+// lead it) and rounded up, so the timer cannot fire before the call is due.
+void Reactor::armTimer(double time) {
+  wakeAt_ = time;
+  if (timerArmed_ && time == timerArmedFor_) return;
+  uv_update_time(&loop_);
+  double deltaMs = time * 1000.0 - static_cast<double>(uv_now(&loop_));
+  auto timeout = deltaMs <= 1 ? std::uint64_t{1} : static_cast<std::uint64_t>(std::ceil(deltaMs));
+  uv_timer_start(&timer_, &Reactor::onTimer, timeout, 0);
+  timerArmed_ = true;
+  timerArmedFor_ = time;
+}
+
+// The timer runs no call itself: the idle handle does, so that the calls of
+// a pass run in one place, once. (libuv 1.44 runs idle handles right after
+// timers, in the same pass; later versions run timers at the end of a pass,
+// and the idle handle then runs them at the start of the next, before poll.)
 void Reactor::onTimer(uv_timer_t* handle) {
   auto* self = static_cast<Reactor*>(handle->data);
   self->timerArmed_ = false;
-  self->runThreadCalls();  // Twisted runs the thread queue just before the timed calls
-  self->inTimerCallback_ = true;
-  self->queue_.runDue(self->seconds(), /*includeNew=*/false);
-  self->inTimerCallback_ = false;
-  // Calls made just now that are already due wait for the next pass. libuv
-  // 1.44 would run a timer re-armed with 0 ms again within this same timer
-  // phase, before any I/O, so the timer is re-armed from the check handle.
-  double next = self->queue_.nextTime();
-  if (next >= 0 && next <= self->seconds()) {
-    self->rearmAtCheck_ = true;
-    self->updateIdle();
-  } else {
-    self->armTimer();
+  self->startCallsDue();
+}
+
+void Reactor::onIdle(uv_idle_t* handle) { static_cast<Reactor*>(handle->data)->runCallsDue(); }
+
+// One batch a pass, as Twisted's runUntilCurrent: the thread calls, then every
+// call that was due when the pass began. Calls queued meanwhile wait for the
+// next pass (and the idle handle stays started when they are due already).
+void Reactor::runCallsDue() {
+  runningCalls_ = true;
+  runThreadCalls();
+  queue_.runDue(seconds(), /*includeNew=*/false);
+  runningCalls_ = false;
+  if (ownHandlesClosed_) return;
+  double next = queue_.nextTime();
+  // lastSeconds_ (a callLater(0) of this pass read it) spares a clock read.
+  if (next >= 0 && (next <= lastSeconds_ || next <= seconds())) {
+    wakeAt_ = -std::numeric_limits<double>::infinity();
+    return;  // the idle handle stays started
   }
+  if (next < 0) {
+    wakeAt_ = std::numeric_limits<double>::infinity();
+    if (timerArmed_) uv_timer_stop(&timer_);
+    timerArmed_ = false;
+  } else {
+    armTimer(next);
+  }
+  updateIdle();
 }
 
 // ---- threads ----------------------------------------------------------------------
@@ -299,16 +328,20 @@ void Reactor::onTimer(uv_timer_t* handle) {
 void Reactor::callFromThread(std::function<void()> fn) {
   std::lock_guard lock(threadCallsMutex_);
   threadCalls_.push_back(std::move(fn));
+  threadCallsWaiting_.store(true, std::memory_order_release);
   if (asyncOpen_) uv_async_send(&async_);
 }
 
 void Reactor::onAsync(uv_async_t* handle) { static_cast<Reactor*>(handle->data)->runThreadCalls(); }
 
 void Reactor::runThreadCalls() {
+  // A call queued just after this look is run by the async handle, or by the next pass.
+  if (!threadCallsWaiting_.load(std::memory_order_acquire)) return;
   std::vector<std::function<void()>> calls;
   {
     std::lock_guard lock(threadCallsMutex_);
     calls.swap(threadCalls_);
+    threadCallsWaiting_.store(false, std::memory_order_relaxed);
   }
   for (auto& call : calls) callContained(reactorLog, "callFromThread call", call);
 }
@@ -395,6 +428,7 @@ void Reactor::closeOwnHandles() {
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   timerArmed_ = false;
+  idleStarted_ = false;
   // uv_close stops a signal handle at once and puts back the default
   // disposition; SIGTERM gets back what it had before run().
   if (sigintInstalled_) uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);

@@ -534,6 +534,80 @@ TEST_CASE("cancel, reset, delay and active on the real reactor") {
   REQUIRE_FALSE(dog.fired);
 }
 
+TEST_CASE("a call due at once and cancelled never runs, and one reset to later runs at its new time") {
+  twist::Reactor reactor;
+  Watchdog dog(reactor);
+  bool cancelledRan = false;
+  double movedRanAt = -1;
+  twist::DelayedCall cancelled = reactor.callLater(0, [&] { cancelledRan = true; });
+  twist::DelayedCall moved = reactor.callLater(0, [&] { movedRanAt = reactor.seconds(); });
+  cancelled.cancel();
+  moved.reset(0.03);
+  reactor.callLater(0.05, [&] { reactor.stop(); });
+  reactor.run();
+  REQUIRE_FALSE(cancelledRan);
+  REQUIRE(movedRanAt >= moved.getTime());
+  REQUIRE_FALSE(dog.fired);
+}
+
+TEST_CASE("cancelling the call the loop waits for does not hold back the next one") {
+  twist::Reactor reactor;
+  Watchdog dog(reactor);
+  bool firstRan = false, secondRan = false;
+  twist::DelayedCall first = reactor.callLater(0.01, [&] { firstRan = true; });
+  reactor.callLater(0.02, [&] {
+    secondRan = true;
+    reactor.stop();
+  });
+  reactor.callWhenRunning([&] { first.cancel(); });
+  reactor.run();
+  REQUIRE_FALSE(firstRan);
+  REQUIRE(secondRan);
+  REQUIRE_FALSE(dog.fired);
+}
+
+TEST_CASE("a callLater(0) made outside the timed calls (in a thread call) wakes the loop") {
+  twist::Reactor reactor;
+  Watchdog dog(reactor);
+  bool ran = false;
+  std::thread worker([&] {
+    reactor.callFromThread([&] {
+      reactor.callLater(0, [&] {
+        ran = true;
+        reactor.stop();
+      });
+    });
+  });
+  reactor.run();
+  worker.join();
+  REQUIRE(ran);
+  REQUIRE_FALSE(dog.fired);
+}
+
+TEST_CASE("while only a later call is pending the loop sleeps in poll: a few passes, not thousands") {
+  twist::Reactor reactor;
+  uv_check_t passCounter;
+  uv_check_init(reactor.uvLoop(), &passCounter);
+  int passes = 0;
+  passCounter.data = &passes;
+  uv_check_start(&passCounter, [](uv_check_t* h) { ++*static_cast<int*>(h->data); });
+  Watchdog dog(reactor);
+  int passesBefore = -1, passesWaiting = -1;
+  reactor.callLater(0, [&] {
+    passesBefore = passes;
+    reactor.callLater(0, [&] {});  // a call due at once, then
+    reactor.callLater(0.05, [&] {  // one 50 ms away: a spinning loop would make thousands of passes meanwhile
+      passesWaiting = passes - passesBefore;
+      reactor.stop();
+    });
+  });
+  reactor.run();
+  uv_close(reinterpret_cast<uv_handle_t*>(&passCounter), nullptr);
+  REQUIRE(passesWaiting >= 1);
+  REQUIRE(passesWaiting < 20);
+  REQUIRE_FALSE(dog.fired);
+}
+
 TEST_CASE("callLater with a negative delay throws std::invalid_argument") {
   twist::Reactor reactor;
   REQUIRE_THROWS_AS(reactor.callLater(-1, [] {}), std::invalid_argument);

@@ -360,3 +360,132 @@ TEST_CASE("calls run in (time, scheduling order), whichever internal store each 
   clock.advance(10);
   REQUIRE(order == "befacdx");
 }
+
+// ---- the stores behind the promises: runs, heap, moved entries, sweeping, reuse ----
+
+TEST_CASE("a callLater(0) made during a reactor pass waits for the next pass, wherever it is queued") {
+  PassTime time;
+  std::vector<std::string> order;
+  SECTION("on the run of calls due at once") {
+    time.callLater(0, [&] {
+      order.push_back("a");
+      time.callLater(0, [&] { order.push_back("made by a"); });
+    });
+    time.callLater(0, [&] { order.push_back("b"); });
+  }
+  SECTION("on the heap, behind timeouts queued earlier") {
+    time.callLater(30, [&] { order.push_back("timeout"); });
+    time.callLater(20, [&] { order.push_back("shorter timeout"); });  // both runs end in the future now
+    time.callLater(0, [&] {
+      order.push_back("a");
+      time.callLater(0, [&] { order.push_back("made by a"); });  // due now, as the pass's calls
+    });
+    time.callLater(0, [&] { order.push_back("b"); });
+  }
+  REQUIRE(time.queue.runDue(time.now, /*includeNew=*/false) == 2);
+  REQUIRE(order == std::vector<std::string>{"a", "b"});
+  REQUIRE(time.queue.runDue(time.now, false) == 1);
+  REQUIRE(order == std::vector<std::string>{"a", "b", "made by a"});
+}
+
+TEST_CASE("a call due at once and cancelled, before or during the pass, never runs") {
+  PassTime time;
+  std::vector<std::string> order;
+  twist::DelayedCall before = time.callLater(0, [&] { order.push_back("cancelled before"); });
+  twist::DelayedCall during;
+  time.callLater(0, [&] {
+    order.push_back("first");
+    during.cancel();
+  });
+  during = time.callLater(0, [&] { order.push_back("cancelled during"); });
+  time.callLater(0, [&] { order.push_back("last"); });
+  before.cancel();
+  REQUIRE(time.queue.runDue(time.now, /*includeNew=*/false) == 2);
+  REQUIRE(order == std::vector<std::string>{"first", "last"});
+  REQUIRE(before.cancelled());
+  REQUIRE(during.cancelled());
+  REQUIRE(time.queue.nextTime() < 0);  // nothing left to wake for
+}
+
+TEST_CASE("a call due at once and reset to later runs at the later time, after the calls already there") {
+  PassTime time;
+  std::vector<std::string> order;
+  twist::DelayedCall moved = time.callLater(0, [&] { order.push_back("moved"); });
+  time.callLater(5, [&] { order.push_back("already at 5"); });
+  moved.reset(5);
+  time.callLater(5, [&] { order.push_back("queued after the reset"); });
+  REQUIRE(moved.getTime() == 5);
+  REQUIRE(time.queue.runDue(time.now, false) == 0);
+  REQUIRE(moved.active());
+  REQUIRE(time.queue.nextTime() <= 5);  // it may wake early for the old place, never late
+  time.now = 4.9;
+  REQUIRE(time.queue.runDue(time.now, false) == 0);
+  time.now = 5;
+  REQUIRE(time.queue.runDue(time.now, false) == 3);
+  REQUIRE(order == std::vector<std::string>{"already at 5", "moved", "queued after the reset"});
+}
+
+TEST_CASE("resetting a timeout again and again holds one entry, not one per reset") {
+  PassTime time;
+  int timeouts = 0;
+  twist::DelayedCall timeout = time.callLater(30, [&] { ++timeouts; });
+  for (int packet = 0; packet < 10'000; ++packet) {
+    time.now += 0.001;
+    timeout.reset(30);  // each packet pushes the timeout back (Twisted's TimeoutMixin.resetTimeout)
+  }
+  REQUIRE(time.queue.entries() == 1);
+  REQUIRE(timeout.getTime() == twist_catch::Approx(40));
+  time.now = 39.9;
+  time.queue.runDue(time.now, false);
+  REQUIRE(timeouts == 0);
+  time.now = 40.1;
+  time.queue.runDue(time.now, false);
+  REQUIRE(timeouts == 1);
+  REQUIRE(time.queue.entries() == 0);
+}
+
+TEST_CASE("cancelled calls are swept out once they outnumber the live ones") {
+  PassTime time;
+  std::vector<twist::DelayedCall> calls;
+  for (int i = 0; i < 1000; ++i) calls.push_back(time.callLater(100 + i % 7, [] {}));
+  for (int i = 0; i < 1000; ++i)
+    if (i % 10 != 0) calls[static_cast<std::size_t>(i)].cancel();
+  // 100 live calls; the stale entries of the 900 cancelled ones do not wait for time 100.
+  REQUIRE(time.queue.entries() < 400);
+  REQUIRE(time.getDelayedCalls().size() == 100);
+  time.now = 200;
+  REQUIRE(time.queue.runDue(time.now, false) == 100);
+  REQUIRE(time.queue.entries() == 0);
+}
+
+TEST_CASE("a handle kept after its call ran still describes that call, however many calls follow") {
+  PassTime time;
+  twist::DelayedCall kept = time.callLater(1, [] {});
+  time.now = 1;
+  time.queue.runDue(time.now, false);
+  for (int round = 0; round < 3; ++round) {  // calls come and go, reusing what they can
+    for (int i = 0; i < 300; ++i) time.callLater(0.5, [] {});
+    time.now += 1;
+    time.queue.runDue(time.now, false);
+  }
+  REQUIRE(kept.called());
+  REQUIRE_FALSE(kept.active());
+  REQUIRE_FALSE(kept.cancelled());
+  REQUIRE(kept.getTime() == 1);
+  REQUIRE_THROWS_AS(kept.cancel(), twist::AlreadyCalled);
+}
+
+TEST_CASE("getDelayedCalls lists a call moved later once, at its new time, in time order") {
+  twist::Clock clock;
+  twist::DelayedCall a = clock.callLater(1, [] {});
+  twist::DelayedCall b = clock.callLater(2, [] {});
+  a.reset(3);
+  a.delay(1);  // a is due at 4, still standing at 1 in the queue
+  std::vector<twist::DelayedCall> calls = clock.getDelayedCalls();
+  REQUIRE(calls.size() == 2);
+  REQUIRE(calls[0].getTime() == 2);
+  REQUIRE(calls[1].getTime() == 4);
+  clock.advance(1);  // a's old place surfaces: it moves on, and does not run
+  REQUIRE(a.active());
+  REQUIRE(clock.getDelayedCalls().size() == 2);
+}

@@ -37,6 +37,14 @@
 // rounded up. Calls due at the same time run in the order they were scheduled.
 // A callLater(0) made inside a timed call runs on the next pass, after the
 // I/O that is ready, so a chain of callLater(0) cannot starve the loop.
+// How (one pass = one turn of uv_run): the calls that are due run in one
+// batch from a uv_idle handle, which is started only while some call is due
+// (an active idle handle also keeps poll from blocking, so the I/O of the
+// pass is looked at without waiting). One uv_timer is armed for the earliest
+// call still in the future, and re-armed only when an earlier one comes; when
+// it fires it starts the idle handle. A chain of callLater(0) thus costs one
+// idle callback a pass and no handle operation; a cancelled call is not
+// looked for at once: the loop may wake for it and find nothing to do.
 //
 // Threads. Every method is for the reactor's thread only, except
 // callFromThread, which any thread may call: it is how a thread hands work
@@ -77,6 +85,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -131,7 +140,7 @@ class LoopResource {
 };
 }  // namespace detail
 
-class Reactor : public IReactorTime, public IReactorTCP {
+class Reactor : public IReactorTime, public IReactorTCP, private detail::TimerQueue::Observer {
  public:
   using TriggerId = std::uint64_t;
 
@@ -245,12 +254,16 @@ class Reactor : public IReactorTime, public IReactorTCP {
   void disconnectAll();
   void installSignalHandlers();
   void closeOwnHandles();
-  void armTimer();
+  void callQueued(double time) override;  // TimerQueue::Observer
+  void armTimer(double time);
+  void startCallsDue();
+  void runCallsDue();
   void updateIdle();
   void runThreadCalls();
   void queueWork(std::function<void()> work, std::function<void()> after);
 
   static void onTimer(uv_timer_t* handle);
+  static void onIdle(uv_idle_t* handle);
   static void onCheck(uv_check_t* handle);
   static void onAsync(uv_async_t* handle);
   static void onSignal(uv_signal_t* handle, int signum);
@@ -264,10 +277,16 @@ class Reactor : public IReactorTime, public IReactorTCP {
   uv_signal_t sigterm_;
 
   detail::TimerQueue queue_;
+  // When the loop will next run the calls that are due: -infinity while the
+  // idle handle is started for calls already due, the uv timer's time while
+  // it is armed, +infinity when nothing is pending. A call queued for no
+  // earlier than this needs no handle operation.
+  double wakeAt_;
   bool timerArmed_ = false;
   double timerArmedFor_ = 0;
-  bool inTimerCallback_ = false;
-  bool rearmAtCheck_ = false;
+  bool idleStarted_ = false;
+  bool runningCalls_ = false;  // runCallsDue is on the stack: it decides the next wake-up itself
+  mutable double lastSeconds_ = 0;  // what seconds() last returned: never ahead of the clock
 
   bool started_ = false;        // run() is on the stack (Twisted: _started)
   bool stopped_ = true;         // stop() may not be called (Twisted: _stopped)
@@ -287,6 +306,9 @@ class Reactor : public IReactorTime, public IReactorTCP {
   std::mutex threadCallsMutex_;
   std::vector<std::function<void()>> threadCalls_;  // guarded by threadCallsMutex_
   bool asyncOpen_ = true;                           // guarded by threadCallsMutex_
+  // !threadCalls_.empty(), written under the mutex: each pass looks at it
+  // without taking the mutex.
+  std::atomic<bool> threadCallsWaiting_{false};
 
   std::unordered_set<detail::LoopResource*> resources_;
   // Points at this Reactor until it is destroyed: a Deferred returned by a
