@@ -2,8 +2,6 @@
 //
 // Read heartbeat.hpp first: it says what each function must do. Check with
 //   ./twistlings check 02-reactor/heartbeat
-// or by hand:
-//   cmake --build build --target exercise_02-reactor_heartbeat && build/bin/exercise_02-reactor_heartbeat
 #include "heartbeat.hpp"
 
 #include <stdexcept>
@@ -14,28 +12,23 @@ Heartbeat::Heartbeat(twist::IReactorTime& time, BeatFn onBeat)
     : onBeat_(std::move(onBeat)), loop_(time, [this] { beat(); }) {}
 
 twist::Deferred<void> Heartbeat::start(double interval, int beats) {
-  // TODO: reject interval <= 0 and beats < 1 (std::invalid_argument), and a
-  //       start while loop_ is running (std::logic_error).
+  if (!(interval > 0)) throw std::invalid_argument("Heartbeat::start: interval must be > 0");
+  if (beats < 1) throw std::invalid_argument("Heartbeat::start: beats must be >= 1");
+  if (loop_.running()) throw std::logic_error("Heartbeat::start: already running");
   beats_ = beats;  // how many beats this run wants
-  // TODO: reset the count, and start loop_ with the interval: return the
-  //       Deferred that loop_.start gives you.
-  (void)interval;  // TODO: remove this line once you use `interval`
+  // TODO: count this run's beats from 0 again, and start loop_ with the
+  //       interval: return the Deferred that loop_.start gives you.
   return twist::Deferred<void>();  // TODO: this one never fires
 }
 
 void Heartbeat::beat() {
-  // TODO: count this beat, call onBeat_ with its number, and after the last
-  //       beat stop loop_ (unless onBeat_ stopped it already).
-}
-
-bool Heartbeat::stop() {
-  // TODO: stop loop_ if it is running and return true; otherwise return false.
-  return false;
+  // TODO: count this beat and call onBeat_ with its number; after the last
+  //       beat, stop loop_.
 }
 
 bool Heartbeat::running() const {
   // TODO: ask loop_.
-  return false;
+  return false;  // TODO: a placeholder
 }
 
 int Heartbeat::count() const { return count_; }

@@ -1,9 +1,9 @@
 // countdown.hpp — lesson 02, exercise "countdown": count down with callLater.
 //
-// A Countdown says 3, 2, 1 one second apart and then calls onDone: the
-// "countdown.py" of Twisted's introductions, without ever sleeping. Each
-// number schedules the next one with time.callLater(1.0, ...) and returns at
-// once, so the loop stays free for everything else in between.
+// A Countdown says 3, 2, 1 one second apart and then calls onDone, without
+// ever sleeping: each step says one number, schedules the next step with
+// time.callLater(1.0, ...) and returns at once, so the loop stays free for
+// everything else in between.
 //
 //   twist::Clock clock;                       // in a test; a twist::Reactor in a program
 //   Countdown countdown(clock, [](int n) { std::printf("%d...\n", n); },
@@ -13,10 +13,13 @@
 //   clock.advance(1);      // "1..."           (t = 2)
 //   clock.advance(1);      // "liftoff!"       (t = 3)
 //
-// The timetable, for start(from) at time t0:
+// The timetable, for start(from) at time t0 on time:
 //   onTick(k) runs at t0 + (from - k), for k = from, from - 1, ..., 1;
 //   onDone() runs once, at t0 + from.
-// Nothing runs before its time, and nothing runs twice.
+// Each step is due one second after the previous step actually ran (a loop
+// that was busy makes a step late, and the next one counts from there).
+// At most one step is scheduled at any time. Nothing runs before its time,
+// and nothing runs twice.
 #pragma once
 
 #include <functional>
@@ -32,8 +35,9 @@ class Countdown {
   // and whom to call. Schedules nothing yet.
   Countdown(twist::IReactorTime& time, TickFn onTick, DoneFn onDone);
 
-  // Cancels the pending call, if any, so that nothing runs after the
-  // Countdown is gone (the DelayedCall would otherwise call into a dead object).
+  // Cancels the pending step, if any, so that nothing calls into the
+  // Countdown once it is gone. (Given: it cancels pending_, so pending_ must
+  // hold the DelayedCall of the next step.)
   ~Countdown();
 
   Countdown(const Countdown&) = delete;
@@ -42,36 +46,25 @@ class Countdown {
   // Starts counting down from `from`, following the timetable above:
   // - onTick(from) is called at once, inside start(); the next number comes
   //   one second later (time.callLater(1.0, ...)), never by sleeping.
-  // - start(0) ticks nothing and calls onDone() at once, inside start().
+  // - start(0) says no number and calls onDone() at once, inside start().
   // - from < 0 throws std::invalid_argument.
   // - start() while running() throws std::logic_error; once a countdown has
-  //   finished or been aborted, start() may begin a new one.
-  // onTick and onDone may call abort(); onDone may call start() again.
+  //   finished, start() may begin a new one.
   void start(int from);
 
-  // Stops the countdown: the pending call is cancelled (DelayedCall::cancel),
-  // so no further onTick and no onDone. Returns true when it stopped a running
-  // countdown, false when there was none (not started, finished, or aborted
-  // already); that is not an error. It may be called from inside onTick.
-  bool abort();
-
-  // True from start() until onDone() is about to be called, or until abort().
+  // True from start() until onDone() is about to be called.
   // (So inside onDone, running() is already false.)
   bool running() const;
 
-  // The numbers not yet ticked: after start(3), 2 (3 was ticked at once),
-  // then 1, then 0. 0 when not running.
-  int remaining() const;
-
  private:
-  // One step of the countdown: tick the next number and schedule the next
-  // step a second later, or call onDone when there is no number left.
+  // One step: say the next number and schedule the next step a second later,
+  // or, when no number is left, stop running and call onDone.
   void step();
 
   twist::IReactorTime& time_;
   TickFn onTick_;
   DoneFn onDone_;
-  twist::DelayedCall pending_;  // the next step, while running
-  int next_ = 0;                // the next number to tick (0: onDone is next)
+  twist::DelayedCall pending_;  // the next step, while one is scheduled
+  int next_ = 0;                // the next number to say (0: onDone is next)
   bool running_ = false;
 };

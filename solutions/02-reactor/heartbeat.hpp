@@ -12,7 +12,7 @@
 //   clock.advance(0.5);                                  // "beat 2"   (t = 0.5)
 //   clock.advance(0.5);                                  // "beat 3"   (t = 1.0), and `done` fires
 //
-// The timetable, for start(interval, beats) at time t0:
+// The timetable, for start(interval, beats) at time t0, when the loop is on time:
 //   onBeat(k) runs at t0 + (k - 1) * interval, for k = 1, 2, ..., beats;
 //   right after onBeat(beats) returns, the heartbeat stops and the Deferred
 //   returned by start() fires (at the same time t0 + (beats - 1) * interval).
@@ -38,8 +38,8 @@ class Heartbeat {
 
   // Starts beating, following the timetable above; the first beat runs at
   // once, inside start(). Returns the Deferred that fires (with no value)
-  // when the heartbeat stops: by itself after the last beat, or by stop().
-  // With beats == 1 it has fired already when start() returns.
+  // when the heartbeat stops itself after the last beat. With beats == 1 it
+  // has fired already when start() returns.
   // - interval <= 0 or beats < 1 throws std::invalid_argument (a heartbeat
   //   needs a positive interval and at least one beat).
   // - start() while running() throws std::logic_error; after it has stopped,
@@ -51,11 +51,6 @@ class Heartbeat {
   // - If onBeat throws, the heartbeat stops and the Deferred fails with that
   //   exception; no further beat is made.
   twist::Deferred<void> start(double interval, int beats);
-
-  // Stops early: no further beat, and the start Deferred fires. Returns true
-  // when it stopped a running heartbeat, false when none was running (not
-  // an error). It may be called from inside onBeat.
-  bool stop();
 
   // True from start() until the heartbeat stops.
   bool running() const;
