@@ -81,7 +81,7 @@ TimerQueue::~TimerQueue() {
   observer_ = nullptr;
 }
 
-DelayedCall TimerQueue::schedule(double delay, std::function<void()> fn) {
+DelayedCall TimerQueue::schedule(double delay, std::function<void()>&& fn) {
   if (!(delay >= 0)) throw std::invalid_argument("callLater: delay must be >= 0 seconds, got " + std::to_string(delay));
   DelayedCallState* state;
   if (spare_.empty()) {
@@ -198,10 +198,11 @@ TimerQueue::Entry* TimerQueue::liveFront(std::deque<Entry>& run) {
 }
 
 // Twisted rebuilds its heap when more than 50 cancelled calls make up over
-// half of it; so does this, over every store, when no pass is under way (a
-// pass holds places in them).
+// half of it; so does this, over every store. (Safe during a pass too: the
+// call being run is out of the stores, and runDue looks at their fronts afresh
+// after each call.)
 void TimerQueue::sweepIfMostlyStale() {
-  if (stale_ <= 50 || running_ > 0 || stale_ <= entries() / 2) return;
+  if (stale_ <= 50 || stale_ <= entries() / 2) return;
   for (auto& run : runs_) std::erase_if(run, [](const Entry& entry) { return !live(entry); });
   std::erase_if(heap_, [](const Entry& entry) { return !live(entry); });
   std::make_heap(heap_.begin(), heap_.end(), heapOrder);
@@ -227,7 +228,6 @@ std::size_t TimerQueue::runDue(double now, bool includeNew) {
   // is new all through, and is left alone.
   const std::uint64_t seqLimit = includeNew ? UINT64_MAX : nextSeq_;
   std::size_t ran = 0;
-  ++running_;
   for (;;) {
     // The earliest front that may run in this pass.
     Entry* top = liveHeapFront();
@@ -262,8 +262,6 @@ std::size_t TimerQueue::runDue(double now, bool includeNew) {
   }
   for (Entry& entry : setAside_) pushHeap(std::move(entry));
   setAside_.clear();
-  --running_;
-  sweepIfMostlyStale();
   return ran;
 }
 

@@ -1,6 +1,9 @@
 // DelayedCall (time.hpp), exercised through twist::Clock so that every time
 // is exact and nothing sleeps. Clock's own advance/pump rules are in test_task.cpp.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -488,4 +491,121 @@ TEST_CASE("getDelayedCalls lists a call moved later once, at its new time, in ti
   clock.advance(1);  // a's old place surfaces: it moves on, and does not run
   REQUIRE(a.active());
   REQUIRE(clock.getDelayedCalls().size() == 2);
+}
+
+// Every store (runs, heap, entries moved on, sweeping, reuse) against a plain
+// list: random schedules, cancels, resets and delays, some made by the calls
+// themselves while a pass runs, checked call by call. Fixed seeds: the same
+// operations every run.
+TEST_CASE("the timer queue agrees with a plain list of (time, seq) under random operations") {
+  struct ModelCall {
+    double time;
+    std::uint64_t seq;
+    bool pending;
+    twist::DelayedCall handle;
+  };
+  for (unsigned seed = 1; seed <= 40; ++seed) {
+    PassTime time;
+    std::vector<ModelCall> model;
+    std::uint64_t nextSeq = 0;
+    std::uint64_t seqLimit = 0;
+    double passNow = 0;
+    unsigned rng = seed;
+    auto random = [&rng](unsigned n) {
+      rng = rng * 1103515245u + 12345u;
+      return (rng >> 8) % n;
+    };
+    // Many ties, and some calls far off, whose cancelled entries pile up until swept.
+    auto randomDelay = [&] { return 0.5 * random(8) + (random(3) == 0 ? 50 : 0); };
+    std::vector<std::size_t> ranOutOfOrder;
+
+    std::function<void(std::size_t)> act;
+    auto schedule = [&] {
+      std::size_t id = model.size();
+      double delay = randomDelay();
+      model.push_back(ModelCall{time.now + delay, nextSeq++, true, {}});
+      model[id].handle = time.callLater(delay, [&, id] {
+        // The call that runs must be the earliest eligible one the model knows.
+        std::size_t best = model.size();
+        for (std::size_t i = 0; i < model.size(); ++i) {
+          const ModelCall& c = model[i];
+          if (!c.pending || c.time > passNow || c.seq >= seqLimit) continue;
+          if (best == model.size() || c.time < model[best].time ||
+              (c.time == model[best].time && c.seq < model[best].seq))
+            best = i;
+        }
+        if (best != id) ranOutOfOrder.push_back(id);
+        model[id].pending = false;
+        if (random(3) == 0) act(random(4));  // some calls change the queue while the pass runs
+      });
+    };
+    act = [&](std::size_t what) {
+      if (what == 0 || model.empty()) {
+        schedule();
+        return;
+      }
+      ModelCall& c = model[random(static_cast<unsigned>(model.size()))];
+      if (!c.pending) return;
+      if (what == 1) {
+        c.handle.cancel();
+        c.pending = false;
+      } else if (what == 2) {
+        double s = randomDelay();
+        c.handle.reset(s);
+        c.time = time.now + s;
+        c.seq = nextSeq++;
+      } else {
+        double d = 0.5 * static_cast<double>(random(7)) - 1.5;  // earlier or later
+        c.handle.delay(d);
+        c.time += d;
+        c.seq = nextSeq++;
+      }
+    };
+
+    for (int step = 0; step < 400; ++step) {
+      unsigned what = random(21);
+      if (what == 20) {  // a burst of calls, most of them cancelled: enough stale entries to sweep
+        std::size_t first = model.size();
+        for (int i = 0; i < 80; ++i) schedule();
+        for (std::size_t i = first; i < model.size(); ++i) {
+          if (random(8) == 0 || !model[i].pending) continue;
+          model[i].handle.cancel();
+          model[i].pending = false;
+        }
+        continue;
+      }
+      if (what < 14) {
+        act(what % 4);
+        continue;
+      }
+      time.now += 0.5 * random(5);
+      bool includeNew = random(2) == 0;
+      passNow = time.now;
+      seqLimit = includeNew ? UINT64_MAX : nextSeq;
+      time.queue.runDue(time.now, includeNew);
+      INFO("seed " << seed << ", step " << step);
+      REQUIRE(ranOutOfOrder.empty());
+      for (const ModelCall& c : model) {
+        REQUIRE(c.handle.active() == c.pending);
+        if (c.pending) {
+          REQUIRE(c.handle.getTime() == c.time);
+          REQUIRE((c.time > time.now || c.seq >= seqLimit));  // nothing eligible left behind
+        }
+      }
+      std::vector<const ModelCall*> pending;
+      for (const ModelCall& c : model)
+        if (c.pending) pending.push_back(&c);
+      std::sort(pending.begin(), pending.end(), [](const ModelCall* a, const ModelCall* b) {
+        return a->time != b->time ? a->time < b->time : a->seq < b->seq;
+      });
+      std::vector<twist::DelayedCall> listed = time.getDelayedCalls();
+      REQUIRE(listed.size() == pending.size());
+      for (std::size_t i = 0; i < listed.size(); ++i) REQUIRE(listed[i].getTime() == pending[i]->time);
+      double next = time.queue.nextTime();
+      if (pending.empty())
+        REQUIRE(next < 0);
+      else
+        REQUIRE((next >= 0 && next <= pending.front()->time));  // early is harmless, late is not
+    }
+  }
 }

@@ -135,7 +135,7 @@ class TimerQueue {
   TimerQueue(const TimerQueue&) = delete;
   TimerQueue& operator=(const TimerQueue&) = delete;
 
-  DelayedCall schedule(double delay, std::function<void()> fn);
+  DelayedCall schedule(double delay, std::function<void()>&& fn);  // fn is moved from only when scheduled
   void reschedule(DelayedCallState& state, double newTime);
   void cancel(DelayedCallState& state);
 
@@ -177,7 +177,6 @@ class TimerQueue {
   std::vector<DelayedCallState*> spare_;  // owned: states kept for reuse (recycle)
   std::uint64_t nextSeq_ = 0;
   std::size_t stale_ = 0;  // entries known to be stale (an estimate: it only guides sweeping)
-  int running_ = 0;        // runDue on the stack
 };
 
 }  // namespace detail
