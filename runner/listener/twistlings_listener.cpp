@@ -10,7 +10,13 @@
 // - stdout gets a marker (\x1e twistlings-test N \x1e) before each test, so the
 //   runner can give each test the output it printed;
 // - TWISTLINGS_MEMORY_MB, when set, caps the address space (setrlimit), so a
-//   runaway allocation fails in the test instead of swapping the laptop.
+//   runaway allocation fails in the test instead of swapping the laptop;
+// - a crash (Catch's FatalErrorCondition, reported from inside its signal
+//   handler, on the crashed thread) adds a "crash" line: the stack's return
+//   addresses as offsets from the program's load address, "" for a frame in a
+//   shared library. The runner turns them into file:line (symbolize.hpp).
+//   Frames on Linux with glibc only (backtrace, dl_iterate_phdr); elsewhere
+//   the line is written with none, still naming the test that crashed.
 //
 // Catch2 2 (Debian 12) and 3 (Ubuntu 24.04, Homebrew) differ in the listener's
 // base class and in assertionEnded's return type; the #if below is the only
@@ -28,6 +34,15 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#if defined(__linux__) && defined(__GLIBC__)
+#include <execinfo.h>
+#include <link.h>
+#define TWISTLINGS_HAVE_BACKTRACE 1
+#else
+#define TWISTLINGS_HAVE_BACKTRACE 0
+#endif
+
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -56,6 +71,88 @@ const Catch::TestCaseInfo& infoOf(const Catch::TestCaseStats& stats) { return *s
 #endif
 
 constexpr int kMaxFailuresPerTest = 3;
+
+// Where the program itself (not a shared library) is mapped, found once at the
+// start: a signal handler must not look it up (dl_iterate_phdr takes a lock).
+class ProgramImage {
+ public:
+  void locate() {
+#if TWISTLINGS_HAVE_BACKTRACE
+    // The first object dl_iterate_phdr reports is the program.
+    dl_iterate_phdr(
+        [](dl_phdr_info* info, size_t, void* self) -> int {
+          auto& image = *static_cast<ProgramImage*>(self);
+          image.bias_ = info->dlpi_addr;
+          for (int i = 0; i < info->dlpi_phnum && image.segments_ < kMaxSegments; ++i) {
+            const auto& ph = info->dlpi_phdr[i];
+            if (ph.p_type != PT_LOAD) continue;
+            image.begin_[image.segments_] = info->dlpi_addr + ph.p_vaddr;
+            image.end_[image.segments_] = info->dlpi_addr + ph.p_vaddr + ph.p_memsz;
+            ++image.segments_;
+          }
+          return 1;  // the program only
+        },
+        this);
+    // backtrace() loads the unwinder on its first call, which allocates: do it now, not in a crash.
+    void* warmUp[2];
+    backtrace(warmUp, 2);
+#endif
+  }
+
+  // Writes {"event":"crash","index":N,"frames":["1a2b",""...]} to fd without
+  // allocating: it runs inside the signal handler, maybe with the heap broken.
+  // Without backtrace() the frames are empty: the line still says which test crashed.
+  void writeCrash(int fd, int index) const {
+    void* frames[kMaxFrames];
+#if TWISTLINGS_HAVE_BACKTRACE
+    int count = backtrace(frames, kMaxFrames);
+#else
+    int count = 0;
+#endif
+    char line[96 + kMaxFrames * 20];
+    size_t at = 0;
+    auto put = [&](const char* text) {
+      while (*text && at < sizeof line) line[at++] = *text++;
+    };
+    auto putNumber = [&](unsigned long value, unsigned base) {
+      char digits[24];
+      int n = 0;
+      do {
+        digits[n++] = "0123456789abcdef"[value % base];
+        value /= base;
+      } while (value != 0 && n < 24);
+      while (n > 0 && at < sizeof line) line[at++] = digits[--n];
+    };
+    put("{\"event\":\"crash\",\"index\":");
+    putNumber(static_cast<unsigned long>(index), 10);
+    put(",\"frames\":[");
+    for (int i = 0; i < count; ++i) {
+      put(i == 0 ? "\"" : ",\"");
+      auto address = reinterpret_cast<uintptr_t>(frames[i]);
+      if (contains(address)) putNumber(address - bias_, 16);
+      put("\"");
+    }
+    put("]}\n");
+    for (size_t done = 0; done < at;) {
+      ssize_t n = ::write(fd, line + done, at - done);
+      if (n <= 0) return;
+      done += static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  static constexpr int kMaxSegments = 8;
+  static constexpr int kMaxFrames = 48;
+  bool contains(uintptr_t address) const {
+    for (int i = 0; i < segments_; ++i)
+      if (address >= begin_[i] && address < end_[i]) return true;
+    return false;
+  }
+  uintptr_t bias_ = 0;
+  uintptr_t begin_[kMaxSegments] = {};
+  uintptr_t end_[kMaxSegments] = {};
+  int segments_ = 0;
+};
 
 // Catch puts a long expansion on several lines ("{ ... }\n==\n{ ... }"): keep them under their heading.
 std::string indentContinuation(const std::string& text, const std::string& indent) {
@@ -111,6 +208,7 @@ class TwistlingsListener : public ListenerBase {
       fd_ = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       // Line by line, so that what a test printed before it hung or crashed reaches the runner.
       std::setvbuf(stdout, nullptr, _IOLBF, 0);
+      image_.locate();
     }
 #if !TWISTLINGS_UNDER_ASAN
     if (const char* mb = std::getenv("TWISTLINGS_MEMORY_MB")) {
@@ -172,6 +270,8 @@ class TwistlingsListener : public ListenerBase {
  private:
   void record(const Catch::AssertionStats& stats) {
     if (fd_ < 0 || stats.assertionResult.isOk()) return;
+    // First, before anything allocates: we may be in a signal handler, on the crashed stack.
+    if (stats.assertionResult.getResultType() == Catch::ResultWas::FatalErrorCondition) image_.writeCrash(fd_, index_);
     ++failed_;
     if (failed_ <= kMaxFailuresPerTest) {
       failures_.push_back(describeFailure(stats));
@@ -193,6 +293,7 @@ class TwistlingsListener : public ListenerBase {
     }
   }
 
+  ProgramImage image_;
   int fd_ = -1;
   int index_ = 0;
   int failed_ = 0;
