@@ -2,12 +2,16 @@
 #include "grader.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "files.hpp"
+#include "hidden_tests.hpp"
+#include "symbolize.hpp"
 #include "terminal.hpp"
 #include "twist/process.hpp"
 
@@ -25,20 +29,32 @@ std::string lastLines(const std::string& text, int count) {
 }
 
 // What a program stopped by the timeout was probably doing.
-std::string timeoutMessage(const Exercise& e, double timeout, const std::string& test) {
+std::string timeoutMessage(const Exercise& e, double timeout, const std::string& test, bool beforeFirstTest) {
   std::ostringstream m;
   m << "the tests of " << e.id() << " were stopped after " << timeout << " s";
-  if (!test.empty()) m << ", in the test \"" << test << "\"";
+  if (!test.empty()) {
+    m << ", in the test \"" << test << "\"";
+  } else if (beforeFirstTest) {
+    m << ", before the first test started. Something blocked at start-up, before main: the constructor of a"
+         " global or static object (a loop or a wait in it?) runs before any test.";
+    return m.str();
+  }
   m << ". Something probably blocked the loop: a sleep, a while loop waiting for a"
        " change that only a callback could make, or a wait for an event that never"
        " comes. In an event loop, return and let a callback (callLater, a Deferred) continue the work.";
   return m.str();
 }
 
-std::string crashMessage(const Exercise& e, const ProcessResult& run, const std::string& test) {
+std::string crashMessage(const Exercise& e, const ProcessResult& run, const std::string& test, bool beforeFirstTest) {
   std::ostringstream m;
   m << "the tests of " << e.id() << " crashed: " << run.describeEnd();
-  if (!test.empty()) m << ", in the test \"" << test << "\"";
+  if (!test.empty()) {
+    m << ", in the test \"" << test << "\"";
+  } else if (beforeFirstTest) {
+    m << ", before the first test started (in the constructor of a global or static object?)";
+  } else {
+    m << ", after the last test had ended (in the destructor of a global or static object?)";
+  }
   if (run.signal == SIGSEGV || run.signal == SIGBUS) {
     m << ". Usually a null or dangling pointer: an object used after it was destroyed"
          " (a callback that outlives its object?) or a pointer never set.";
@@ -53,23 +69,24 @@ std::string crashMessage(const Exercise& e, const ProcessResult& run, const std:
   return m.str();
 }
 
-// Tests that never started because an earlier one crashed or hung: their
-// names, in declaration order, from the program itself.
-twist::Deferred<std::vector<std::string>> listTestNames(twist::Reactor& reactor, std::string program) {
-  ProcessOptions options;
-  options.timeout = 5;
-  // (argv built outside co_await: GCC 12 cannot keep a braced list across a suspension.)
-  std::vector<std::string> catch2{program, "--list-test-names-only", "--order", "decl"};
-  std::vector<std::string> catch3{program, "--list-tests", "--verbosity", "quiet", "--order", "decl"};
-  // Catch2 2 exits with the number of tests listed, so the exit code says nothing here.
-  ProcessResult listed = co_await getProcessOutputAndValue(reactor, catch2, options);
-  if (listed.signal || listed.out.find("Unrecognised") != std::string::npos)
-    listed = co_await getProcessOutputAndValue(reactor, catch3, options);  // Catch2 3's spelling
-  std::vector<std::string> names;
-  std::istringstream lines(listed.out);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty()) names.push_back(line);
-  co_return names;
+// The text of line `line` (1-based) of file, without its end of line.
+std::string sourceLine(const fs::path& file, int line) {
+  std::ifstream in(file);
+  std::string text;
+  for (int l = 1; l <= line && std::getline(in, text); ++l) {
+    if (l == line) return text;
+  }
+  return "";
+}
+
+std::optional<long long> mtimeNanoseconds(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+#ifdef __APPLE__
+  return static_cast<long long>(st.st_mtimespec.tv_sec) * 1000000000LL + st.st_mtimespec.tv_nsec;
+#else
+  return static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+#endif
 }
 
 }  // namespace
@@ -105,6 +122,56 @@ twist::Deferred<BuildResult> buildTargets(twist::Reactor& reactor, const Paths& 
   co_return result;
 }
 
+std::optional<fs::path> missingFileIn(std::string_view buildOutput, const std::vector<fs::path>& files) {
+  std::string out = term::stripEscapes(std::string(buildOutput));
+  std::error_code ec;
+  for (const auto& file : files) {
+    std::string path = file.string();
+    // Ninja and Make name the source by the path CMake gave them: absolute.
+    bool named = out.find("'" + path + "', needed by") != std::string::npos ||
+                 out.find("No rule to make target '" + path + "'") != std::string::npos;
+    // An #include of a deleted header: the compiler names it as it was written.
+    bool included = out.find(file.filename().string() + ": No such file or directory") != std::string::npos;
+    if ((named || included) && !fs::exists(file, ec)) return file;
+  }
+  return std::nullopt;
+}
+
+std::string missingFileMessage(const fs::path& root, const fs::path& file, const Exercise& exercise, std::string_view kind) {
+  std::string shown = file.lexically_relative(root).generic_string();
+  if (shown.empty() || shown.rfind("..", 0) == 0) shown = file.string();
+  if (kind == "solution") return shown + " is missing: `git checkout -- " + shown + "` brings back the reference solution.";
+  return shown + " is missing: `./twistlings reset " + exercise.id() + "` brings back the starter.";
+}
+
+std::optional<double> buildSecondsFromNinjaLog(std::string_view log, std::string_view output, long long mtime) {
+  // "# ninja log v5": up to version 5 (Ninja 1.11) an entry records its
+  // output's mtime; from version 6 (Ninja 1.12) the time its step started
+  // (the output's own only for restat rules, which links are not).
+  int version = 0;
+  if (log.rfind("# ninja log v", 0) == 0) version = std::atoi(std::string(log.substr(13, 4)).c_str());
+  std::optional<double> seconds;
+  size_t start = 0;
+  while (start < log.size()) {
+    size_t end = log.find('\n', start);
+    if (end == std::string_view::npos) end = log.size();
+    std::string_view line = log.substr(start, end - start);
+    start = end + 1;
+    if (line.empty() || line[0] == '#' || line.find(output) == std::string_view::npos) continue;
+    // "start_ms <tab> end_ms <tab> mtime <tab> output <tab> hash"; the last entry for an output is the latest.
+    std::istringstream fields{std::string(line)};
+    long long startMs = 0, endMs = 0, recorded = 0;
+    std::string path;
+    if (!(fields >> startMs >> endMs >> recorded >> path) || path != output) continue;
+    // The entry made the file there now when the file has not changed since:
+    // its mtime is the one recorded, or (version 6 on) falls within the step.
+    long long stepNanoseconds = (endMs - startMs) * 1000000LL + 10000000LL;  // + 10 ms of clock granularity
+    bool same = recorded == mtime || (version >= 6 && recorded < mtime && mtime - recorded <= stepNanoseconds);
+    seconds = same ? std::optional<double>(endMs / 1000.0) : std::nullopt;
+  }
+  return seconds;
+}
+
 twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, const Course& course,
                                    const Exercise& exercise, GradeOptions options) {
   GradeResult result;
@@ -113,6 +180,7 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
   fs::path sourceDir = options.kind == "solution" ? course.solutionDir(exercise) : course.exerciseDir(exercise);
   std::vector<fs::path> attendeeFiles;
   for (const auto& file : exercise.files) attendeeFiles.push_back(sourceDir / file);
+  fs::path program = paths.program(target);
 
   auto finish = [&](GradeResult r) {
     if (options.writeResults) {
@@ -125,7 +193,17 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     return r;
   };
 
+  // A deleted file: say how to get it back, before a build that would fail far from it.
+  std::error_code ec;
+  for (const auto& file : attendeeFiles) {
+    if (fs::exists(file, ec)) continue;
+    result.verdict = Verdict::Error;
+    result.message = missingFileMessage(paths.root, file, exercise, options.kind);
+    co_return finish(result);
+  }
+
   if (options.build) {
+    std::optional<long long> before = mtimeNanoseconds(program);
     std::vector<std::string> targets{target};
     BuildResult built = co_await buildTargets(reactor, paths, targets, options.onBuildOutput);
     result.buildSeconds = built.process.seconds;
@@ -137,7 +215,11 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     if (!built.ok) {
       result.output = capText(built.process.out, 64 << 10);
       result.compileError = firstCompileError(built.process.out, attendeeFiles);
-      if (result.compileError) {
+      if (std::optional<fs::path> missing = missingFileIn(built.process.out, attendeeFiles)) {
+        result.compileError.reset();
+        result.verdict = Verdict::Error;
+        result.message = missingFileMessage(paths.root, *missing, exercise, options.kind);
+      } else if (result.compileError) {
         result.verdict = Verdict::CompileError;
         result.message = "does not compile";
       } else {
@@ -147,14 +229,22 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
       }
       co_return finish(result);
     }
+    // The build this grading ran made the program, or an earlier one did
+    // (./twistlings builds every exercise before it starts the runner): then
+    // that build's time, from Ninja's log, is the one to show.
+    std::optional<long long> after = mtimeNanoseconds(program);
+    if (after && after != before) {
+      result.programBuildSeconds = result.buildSeconds;
+    } else if (after) {
+      std::string log = readFile(paths.build / ".ninja_log").value_or("");
+      result.programBuildSeconds = buildSecondsFromNinjaLog(log, "bin/" + target, *after);
+    }
   }
 
-  fs::path program = paths.program(target);
   fs::path report = resultsPath(paths, exercise);
   report.replace_extension(".report.jsonl");
   fs::path catchOutput = report;
   catchOutput.replace_extension("").replace_extension(".catch.txt");
-  std::error_code ec;
   fs::create_directories(report.parent_path(), ec);
   fs::remove(report, ec);
 
@@ -175,7 +265,9 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
   result.runSeconds = ran.seconds;
   result.output = ran.out;
   if (ran.truncated) result.output += "\n[output cut at 256 KiB]";
-  result.tests = parseReport(readFile(report).value_or(""), ran.out);
+  std::string reportText = readFile(report).value_or("");
+  result.tests = parseReport(reportText, ran.out);
+  std::optional<CrashReport> crash = readCrash(reportText);
 
   // Test code, from the hidden test files.
   std::map<std::string, std::string> sources;
@@ -183,36 +275,72 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     if (!sources.count(t.file)) sources[t.file] = readFile(t.file).value_or("");
     t.testCode = extractTestCode(sources[t.file], t.line);
   }
-  if (ran.timedOut || ran.signal) {
-    // The test that was running: the last one to start. (Catch2 reports a
-    // crash itself and ends the test as failed before the signal kills it.)
-    if (!result.tests.empty()) {
-      TestOutcome& last = result.tests.back();
-      result.runningTest = last.name;
-      last.status = "error";
-    }
-    result.verdict = ran.timedOut ? Verdict::Timeout : Verdict::Crash;
-    result.message = ran.timedOut ? timeoutMessage(exercise, run.timeout, result.runningTest)
-                                  : crashMessage(exercise, ran, result.runningTest);
-    for (auto& t : result.tests)
-      if (t.status == "error" && t.message.empty()) t.message = result.message;
-    // The tests that never ran, so that the list stays complete.
-    std::vector<std::string> names = co_await listTestNames(reactor, program.string());
-    for (const auto& name : names) {
-      bool seen = std::any_of(result.tests.begin(), result.tests.end(), [&](const TestOutcome& t) { return t.name == name; });
-      if (!seen) result.tests.push_back({name, "error", "did not run: an earlier test " + std::string(ran.timedOut ? "hung" : "crashed"), "", "", "", 0});
-    }
+
+  // The test cut short: the one the listener saw crash, else one that started
+  // and never ended, else (a listener without the crash line) the one Catch
+  // ended with its "crashed: SIGSEGV" failure.
+  TestOutcome* running = nullptr;
+  if (crash && crash->index >= 0 && static_cast<size_t>(crash->index) < result.tests.size()) {
+    running = &result.tests[static_cast<size_t>(crash->index)];
   } else if (!result.tests.empty() && result.tests.back().status == "error") {
-    // It exited in the middle of a test: exit() called, or a sanitizer's report.
-    result.verdict = Verdict::Crash;
-    result.runningTest = result.tests.back().name;
-    result.message = "the tests of " + exercise.id() + " stopped in the middle of the test \"" + result.runningTest +
-                     "\" (" + ran.describeEnd() + ")";
-    // A sanitizer's report is in what the test printed, shown under the verdict.
-    if (ran.out.find("AddressSanitizer") != std::string::npos || ran.out.find("runtime error:") != std::string::npos) {
-      result.message += ": a sanitizer stopped it at a memory or undefined-behaviour error (its report is what the test printed)";
+    running = &result.tests.back();
+  } else if (ran.signal && !result.tests.empty() &&
+             ("\n" + result.tests.back().message).find("\ncrashed: ") != std::string::npos) {
+    running = &result.tests.back();
+  }
+  bool stopped = ran.timedOut || ran.signal;
+  bool beforeFirstTest = result.tests.empty();
+  if (stopped || running != nullptr) {
+    if (running != nullptr) {
+      result.runningTest = running->name;
+      running->status = "error";
     }
-    if (result.tests.back().message.empty()) result.tests.back().message = result.message;
+    if (ran.timedOut) {
+      result.verdict = Verdict::Timeout;
+      result.message = timeoutMessage(exercise, run.timeout, result.runningTest, beforeFirstTest);
+    } else if (ran.signal) {
+      result.verdict = Verdict::Crash;
+      result.message = crashMessage(exercise, ran, result.runningTest, beforeFirstTest);
+    } else {
+      // It exited in the middle of a test: exit() called, or a sanitizer's report.
+      result.verdict = Verdict::Crash;
+      result.message = "the tests of " + exercise.id() + " stopped in the middle of the test \"" + result.runningTest +
+                       "\" (" + ran.describeEnd() + ")";
+      // A sanitizer's report is in what the test printed, shown under the verdict.
+      if (ran.out.find("AddressSanitizer") != std::string::npos || ran.out.find("runtime error:") != std::string::npos) {
+        result.message += ": a sanitizer stopped it at a memory or undefined-behaviour error (its report is what the test printed)";
+      }
+    }
+    if (running != nullptr && running->message.empty()) running->message = result.message;
+
+    // Where, in the attendee's code: the listener's stack, else a sanitizer's report.
+    if (result.verdict == Verdict::Crash) {
+      std::vector<StackFrame> stack;
+      if (crash) stack = co_await symbolize(reactor, program, crash->frames);
+      result.crashSite = firstFrameIn(stack, attendeeFiles, paths.root);
+      if (!result.crashSite) result.crashSite = firstFrameIn(sanitizerFrames(ran.out), attendeeFiles, paths.root);
+      if (result.crashSite) result.crashSite->text = sourceLine(result.crashSite->file, result.crashSite->line);
+    }
+
+    // The tests that never ran, from the hidden sources: running the program
+    // again to list them would crash or hang again.
+    std::string why = beforeFirstTest ? (ran.timedOut ? "did not run: the program hung before its first test"
+                                                      : "did not run: the program ended before its first test")
+                                      : (ran.timedOut ? "did not run: an earlier test hung"
+                                                      : "did not run: an earlier test crashed");
+    for (const auto& testFile : exercise.tests) {
+      fs::path path = course.hiddenDir(exercise) / testFile;
+      std::string source = readFile(path).value_or("");
+      for (const DeclaredTest& declared : declaredTests(source)) {
+        bool seen = std::any_of(result.tests.begin(), result.tests.end(),
+                                [&](const TestOutcome& t) { return t.name == declared.name; });
+        if (seen) continue;
+        TestOutcome never{declared.name, "error", why, "", extractTestCode(source, declared.line), path.string(),
+                          declared.line};
+        never.ran = false;
+        result.tests.push_back(never);
+      }
+    }
   } else if (result.tests.empty()) {
     result.verdict = Verdict::Error;
     result.message = "the tests did not run (" + ran.describeEnd() + "):\n" + lastLines(term::stripEscapes(ran.out), 10);

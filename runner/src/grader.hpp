@@ -1,8 +1,12 @@
 // grader.hpp — the grading pipeline for one exercise:
-//   build its program (CMake, incremental: after an edit only the attendee's
-//   file recompiles) → run it in its own process group with a timeout, a
-//   memory limit and a cap on captured output → read the listener's report
-//   (runner/listener/) → a GradeResult, also written as results.json.
+//   check that the attendee's files are there → build its program (CMake,
+//   incremental: after an edit only the attendee's file recompiles) → run it
+//   in its own process group with a timeout, a memory limit and a cap on
+//   captured output → read the listener's report (runner/listener/) → a
+//   GradeResult, also written as results.json.
+// The program runs once: after a crash or a hang, the tests that never ran
+// come from the hidden test sources (hidden_tests.hpp), and a crash's place
+// in the attendee's code from the program's line tables (symbolize.hpp).
 //
 // Everything runs under the caller's reactor: the compiler and the grader are
 // child processes (subprocess.hpp), the timeout is a callLater.
@@ -12,7 +16,9 @@
 // to subprocess.hpp, which kills them if the runner ends first.
 #pragma once
 
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,5 +58,28 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
 
 // Where results.json of an exercise goes.
 std::filesystem::path resultsPath(const Paths& paths, const Exercise& exercise);
+
+// Pieces of grade(), apart so that they can be tested.
+
+// The one of files that a failed build's output says is missing: Ninja's
+// "'…', needed by '…', missing and no known rule to make it", Make's "No rule
+// to make target '…'", or the compiler's "…: No such file or directory" (an
+// #include of a deleted header) for a file that is indeed gone.
+std::optional<std::filesystem::path> missingFileIn(std::string_view buildOutput,
+                                                   const std::vector<std::filesystem::path>& files);
+
+// What to tell an attendee whose file is missing (relative to root): how to get the starter back.
+std::string missingFileMessage(const std::filesystem::path& root, const std::filesystem::path& file,
+                               const Exercise& exercise, std::string_view kind);
+
+// How long the build that last made `output` took, from Ninja's log (the
+// text of .ninja_log; output as the log names it, relative to the build
+// directory: "bin/exercise_02-reactor_countdown"): from that build's start
+// to the end of the step that made it. Only when the log's entry is for the
+// file there now (mtimeNanoseconds): the mtime it recorded, or from log
+// version 6 (Ninja 1.12), which records when the step started, a time
+// within that step.
+std::optional<double> buildSecondsFromNinjaLog(std::string_view log, std::string_view output,
+                                               long long mtimeNanoseconds);
 
 }  // namespace twistlings

@@ -106,43 +106,25 @@ std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_v
   return tests;
 }
 
-std::string extractTestCode(std::string_view source, int line) {
-  if (line < 1) return "";
-  size_t pos = 0;
-  for (int l = 1; l < line && pos != std::string_view::npos; ++l) {
-    pos = source.find('\n', pos);
-    if (pos != std::string_view::npos) ++pos;
+std::optional<CrashReport> readCrash(std::string_view reportLines) {
+  std::optional<CrashReport> crash;
+  size_t start = 0;
+  while (start < reportLines.size()) {
+    size_t end = reportLines.find('\n', start);
+    if (end == std::string_view::npos) end = reportLines.size();
+    std::string_view line = reportLines.substr(start, end - start);
+    start = end + 1;
+    if (line.find("\"crash\"") == std::string_view::npos) continue;  // most lines: no need to parse
+    json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object() || event.value("event", "") != "crash") continue;
+    CrashReport report;
+    report.index = event.value("index", -1);
+    for (const auto& frame : event.value("frames", json::array()))
+      if (frame.is_string()) report.frames.push_back(frame.get<std::string>());
+    crash = report;  // the first crash ends the run; a second would be a crash in the handler
+    break;
   }
-  if (pos == std::string_view::npos || pos >= source.size()) return "";
-  // Count braces from the TEST_CASE line, skipping strings, chars and comments.
-  int depth = 0;
-  bool opened = false;
-  for (size_t i = pos; i < source.size(); ++i) {
-    char c = source[i];
-    if (c == '/' && i + 1 < source.size() && source[i + 1] == '/') {
-      i = source.find('\n', i);
-      if (i == std::string_view::npos) break;
-      continue;
-    }
-    if (c == '/' && i + 1 < source.size() && source[i + 1] == '*') {
-      i = source.find("*/", i + 2);
-      if (i == std::string_view::npos) break;
-      ++i;
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      for (++i; i < source.size() && source[i] != c; ++i)
-        if (source[i] == '\\') ++i;
-      continue;
-    }
-    if (c == '{') {
-      ++depth;
-      opened = true;
-    } else if (c == '}' && --depth == 0 && opened) {
-      return std::string(source.substr(pos, i + 1 - pos));
-    }
-  }
-  return std::string(source.substr(pos, 2000));
+  return crash;
 }
 
 json resultsJson(const GradeResult& result) {
@@ -156,6 +138,7 @@ json resultsJson(const GradeResult& result) {
       message = e.linkError ? e.message
                             : e.file + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) + ": error: " + e.message;
     }
+    if (result.crashSite) message += "\n(at " + result.crashSite->file + ":" + std::to_string(result.crashSite->line) + ")";
     doc["message"] = message;
   } else {
     doc["message"] = nullptr;

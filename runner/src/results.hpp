@@ -33,6 +33,15 @@ struct TestOutcome {
   std::string testCode;    // the TEST_CASE's source
   std::string file;        // the hidden test file
   int line = 0;
+  bool ran = true;         // false: an earlier test crashed or hung, so it never started
+};
+
+// A place in the source: a crash site, or one frame of a stack.
+struct StackFrame {
+  std::string function;    // "Countdown::start(int)", demangled; may be empty
+  std::string file;        // as the debug information or the sanitizer names it (absolute, usually)
+  int line = 0;
+  std::string text;        // that line of the file, when it could be read
 };
 
 enum class Verdict { Pass, Fail, CompileError, Crash, Timeout, Error };
@@ -44,8 +53,13 @@ struct GradeResult {
   std::optional<CompileDiagnostic> compileError;
   std::vector<TestOutcome> tests;
   std::string runningTest;                      // the test cut short by a crash or the timeout
+  std::optional<StackFrame> crashSite;          // where it crashed, when that is in the attendee's files
   std::string output;                           // the grader's whole output, capped (for --verbose)
-  double buildSeconds = 0;
+  double buildSeconds = 0;                      // this grading's own build (a no-op when already built)
+  // How long the build that made the program took: this grading's, or an
+  // earlier one (./twistlings builds the exercises before it starts the
+  // runner), read from Ninja's log. Unset when not known: "already built".
+  std::optional<double> programBuildSeconds;
   double runSeconds = 0;
 
   std::string status() const;                   // "pass", "fail", "error"
@@ -57,9 +71,14 @@ struct GradeResult {
 // was cut short: status "error".
 std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_view stdoutWithMarkers);
 
-// The source of the TEST_CASE that starts at `line` of `source` (1-based):
-// from that line to its closing brace.
-std::string extractTestCode(std::string_view source, int line);
+// The listener's "crash" line: which test (its index, in the order tests ran)
+// and the stack, as offsets in the program ("" for a frame in a shared
+// library), innermost first. Unset when the report has none.
+struct CrashReport {
+  int index = -1;
+  std::vector<std::string> frames;
+};
+std::optional<CrashReport> readCrash(std::string_view reportLines);
 
 // Caps text at `cap` characters (on a UTF-8 boundary), saying how much was dropped.
 std::string capText(std::string_view text, size_t cap);

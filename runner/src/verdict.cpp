@@ -31,6 +31,57 @@ std::string hintLine(const Exercise& e, const VerdictContext& c, const term::Pai
          " of " + std::to_string(total) + ".\n";
 }
 
+// The tests in file order, each with ✓ or ✗ (only the failing ones past 15),
+// the one cut short marked; those that never ran are counted, not listed,
+// unless verbose.
+void listTests(std::ostringstream& out, const GradeResult& result, const VerdictContext& c, const term::Painter& paint) {
+  int total = static_cast<int>(result.tests.size());
+  int notRun = 0;
+  for (const auto& t : result.tests) {
+    if (!t.ran) {
+      ++notRun;
+      if (c.verbose) out << "  " << paint.dim("· " + t.name + " (did not run)") << "\n";
+      continue;
+    }
+    bool pass = t.status == "pass";
+    std::string mark;
+    if (!result.runningTest.empty() && t.name == result.runningTest)
+      mark = result.verdict == Verdict::Timeout ? " (still running at the timeout)" : " (crashed here)";
+    if (total <= 15 || !pass) out << "  " << (pass ? paint.green("✓ ") : paint.red("✗ ")) << t.name << mark << "\n";
+  }
+  if (notRun > 0 && !c.verbose) {
+    std::string more = notRun < total ? " more" : "";
+    out << "  " << paint.dim("· " + std::to_string(notRun) + more + (notRun == 1 ? " test" : " tests") +
+                              " did not run (--verbose lists them)")
+        << "\n";
+  }
+}
+
+// The first failure (every failure when verbose) of the tests that ran to
+// their end: a crash or a hang does not hide what failed before it.
+void showFailures(std::ostringstream& out, const GradeResult& result, const VerdictContext& c, const term::Painter& paint) {
+  bool first = true;
+  for (const auto& t : result.tests) {
+    if (t.status == "pass" || !t.ran || (!result.runningTest.empty() && t.name == result.runningTest)) continue;
+    if (!first && !c.verbose) break;
+    out << "\n" << paint.bold(first ? "First failure: " : "Failure: ") << t.name << "\n";
+    out << indent(t.message.empty() ? "(no message)" : t.message, "  ");
+    if (t.line > 0) out << paint.dim("  at " + relativeTo(c.root, t.file) + ":" + std::to_string(t.line)) << "\n";
+    if (!t.output.empty()) out << "  It printed:\n" << indent(t.output, "    ");
+    first = false;
+  }
+}
+
+int failedBeforeTheStop(const GradeResult& result) {
+  int n = 0;
+  for (const auto& t : result.tests) n += t.ran && t.status != "pass" && t.name != result.runningTest;
+  return n;
+}
+
+std::string buildTime(const GradeResult& result) {
+  return result.programBuildSeconds ? "build " + seconds(*result.programBuildSeconds) : "already built";
+}
+
 }  // namespace
 
 std::string relativeTo(const std::filesystem::path& root, const std::string& path) {
@@ -47,7 +98,7 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
   switch (result.verdict) {
     case Verdict::Pass:
       out << paint.green("✓ ") << id << ": all " << total << " tests pass "
-          << paint.dim("(build " + seconds(result.buildSeconds) + ", tests " + seconds(result.runSeconds) + ")") << "\n";
+          << paint.dim("(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ")") << "\n";
       if (!c.nextExercise.empty()) {
         out << "Next: " << paint.bold(c.nextExercise) << ". Open exercises/"
             << c.nextExercise.substr(0, c.nextExercise.find('/')) << "/ and run "
@@ -77,14 +128,39 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
     }
 
     case Verdict::Crash:
-    case Verdict::Timeout:
-      out << paint.red("✗ ") << id << ": " << (result.verdict == Verdict::Crash ? "crashed" : "timed out") << ".\n";
-      out << indent(result.message, "  ");
-      for (const auto& t : result.tests) {
-        if (t.name == result.runningTest && !t.output.empty()) out << "  It printed:\n" << indent(t.output, "    ");
+    case Verdict::Timeout: {
+      bool crashed = result.verdict == Verdict::Crash;
+      int before = failedBeforeTheStop(result);
+      out << paint.red("✗ ") << id << ": " << (crashed ? "crashed" : "timed out");
+      if (before > 0) out << ", and " << before << (before == 1 ? " test" : " tests") << " failed before that";
+      out << ".\n";
+      listTests(out, result, c, paint);
+      showFailures(out, result, c, paint);
+      out << "\n" << indent(result.message, "  ");
+      if (result.crashSite) {
+        const StackFrame& site = *result.crashSite;
+        out << "  " << paint.bold("at " + relativeTo(c.root, site.file) + ":" + std::to_string(site.line));
+        if (!site.function.empty()) out << ", in " << site.function;
+        out << "\n";
+        if (!site.text.empty()) {
+          char number[16];
+          std::snprintf(number, sizeof number, "%5d", site.line);
+          out << "  " << number << " | " << site.text << "\n";
+        }
       }
-      out << hintLine(e, c, paint);
+      for (const auto& t : result.tests) {
+        if (t.name != result.runningTest || result.runningTest.empty()) continue;
+        // Its own failures before it stopped, and the INFO notes of the crash; not Catch's "crashed: SIGSEGV" again.
+        std::string reported;
+        std::istringstream lines(t.message);
+        for (std::string line; std::getline(lines, line);)
+          if (line.rfind("crashed: ", 0) != 0) reported += line + "\n";
+        if (!reported.empty() && t.message != result.message) out << "  The test reported:\n" << indent(reported, "    ");
+        if (!t.output.empty()) out << "  It printed:\n" << indent(t.output, "    ");
+      }
+      out << "\n" << hintLine(e, c, paint);
       return out.str();
+    }
 
     case Verdict::Error:
       out << paint.yellow("! ") << id << ": could not be graded.\n" << indent(result.message, "  ");
@@ -96,19 +172,8 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
 
   int failed = result.failed();
   out << paint.red("✗ ") << id << ": " << failed << " of " << total << " tests fail.\n";
-  const TestOutcome* first = nullptr;
-  for (const auto& t : result.tests) {
-    bool pass = t.status == "pass";
-    if (!pass && first == nullptr) first = &t;
-    if (total <= 15 || !pass) out << "  " << (pass ? paint.green("✓ ") : paint.red("✗ ")) << t.name << "\n";
-  }
-  for (const auto& t : result.tests) {
-    if (t.status == "pass" || (&t != first && !c.verbose)) continue;
-    out << "\n" << paint.bold(&t == first ? "First failure: " : "Failure: ") << t.name << "\n";
-    out << indent(t.message.empty() ? "(no message)" : t.message, "  ");
-    if (t.line > 0) out << paint.dim("  at " + relativeTo(c.root, t.file) + ":" + std::to_string(t.line)) << "\n";
-    if (!t.output.empty()) out << "  It printed:\n" << indent(t.output, "    ");
-  }
+  listTests(out, result, c, paint);
+  showFailures(out, result, c, paint);
   out << "\n" << hintLine(e, c, paint);
   return out.str();
 }

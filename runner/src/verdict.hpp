@@ -1,7 +1,9 @@
 // verdict.hpp — a GradeResult told to the attendee: one line saying pass or
 // fail, then the one thing to look at (the first failing behaviour with its
 // expected and actual values, the first compile error at their own line, the
-// test that crashed or hung), then what to do next.
+// test that crashed or hung — after the failures that came before it, as a
+// run without the crash would show them, and with the line of the
+// attendee's file where it crashed), then what to do next.
 #pragma once
 
 #include <filesystem>

@@ -65,28 +65,6 @@ TEST_CASE("capText never cuts a UTF-8 character in half") {
   CHECK(capText("short", 500) == "short");
 }
 
-TEST_CASE("extractTestCode returns the whole TEST_CASE even with braces in strings and comments") {
-  const char* source = R"(#include "x.hpp"
-
-TEST_CASE("braces") {
-  std::string s = "}}}";  // a } in a comment
-  /* and { here */
-  if (true) {
-    CHECK(s == "}}}");
-  }
-}
-
-TEST_CASE("next") {}
-)";
-  std::string code = extractTestCode(source, 3);
-  CHECK(code.rfind("TEST_CASE(\"braces\")", 0) == 0);
-  CHECK(code.size() >= 2);
-  CHECK(code.substr(code.size() - 3) == "}\n}");
-  CHECK(code.find("next") == std::string::npos);
-  CHECK(extractTestCode(source, 0).empty());
-  CHECK(extractTestCode(source, 99).empty());
-}
-
 TEST_CASE("results json has version 3 and a null message unless the status is error") {
   GradeResult r;
   r.verdict = Verdict::Fail;
@@ -127,4 +105,23 @@ TEST_CASE("results json of a compile error has status error and the message name
   r.message = "stopped after 10 s";
   CHECK(resultsJson(r)["status"] == "error");
   CHECK(resultsJson(r)["message"] == "stopped after 10 s");
+}
+
+TEST_CASE("the listener's crash line gives the crashed test's index and the program's frames") {
+  std::string report = std::string(kReport) +
+                       "\n{\"event\":\"crash\",\"index\":2,\"frames\":[\"1a2b\",\"\",\"4c0\"]}\n";
+  auto crash = readCrash(report);
+  REQUIRE(crash.has_value());
+  CHECK(crash->index == 2);
+  CHECK(crash->frames == std::vector<std::string>{"1a2b", "", "4c0"});
+  CHECK_FALSE(readCrash(kReport).has_value());
+  CHECK_FALSE(readCrash("{\"event\":\"crash\",\"ind").has_value());  // cut short: no crash rather than a wrong one
+}
+
+TEST_CASE("results json of a crash names where it happened") {
+  GradeResult r;
+  r.verdict = Verdict::Crash;
+  r.message = "crashed: killed by SIGSEGV";
+  r.crashSite = StackFrame{"Countdown::start(int)", "/repo/exercises/02-reactor/countdown.cpp", 31, "  *p = 1;"};
+  CHECK(resultsJson(r)["message"] == "crashed: killed by SIGSEGV\n(at /repo/exercises/02-reactor/countdown.cpp:31)");
 }

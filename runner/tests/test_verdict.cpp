@@ -106,3 +106,60 @@ TEST_CASE("colour is used only when enabled") {
   CHECK(renderVerdict(r, countdown(), context(), plain).find('\x1b') == std::string::npos);
   CHECK(renderVerdict(r, countdown(), context(), term::Painter(true)).find('\x1b') != std::string::npos);
 }
+
+TEST_CASE("a crash shows the failures before it as a fail would, then the crash at the attendee's line") {
+  GradeResult r;
+  r.verdict = Verdict::Crash;
+  r.message = "the tests of 02-reactor/countdown crashed: killed by SIGSEGV (segmentation fault), in the test \"c\"";
+  r.runningTest = "c";
+  r.crashSite = StackFrame{"Countdown::step()", "/repo/exercises/02-reactor/countdown.cpp", 31, "  *nowhere = 1;"};
+  TestOutcome a{"a", "pass", "", "", "", "/repo/t.cpp", 1};
+  TestOutcome b{"b", "fail", "CHECK( x == 2 )\n  with expansion: 1 == 2", "", "", "/repo/t.cpp", 2};
+  TestOutcome c{"c", "error", "CHECK( y )\ncrashed: SIGSEGV - Segmentation violation signal\n  note: the countdown is gone",
+                "it printed this\n", "", "/repo/t.cpp", 3};
+  TestOutcome d{"d", "error", "did not run: an earlier test crashed", "", "", "/repo/t.cpp", 4};
+  d.ran = false;
+  r.tests = {a, b, c, d};
+  std::string text = renderVerdict(r, countdown(), context(), plain);
+  CHECK_THAT(text, twist_catch::Contains("✗ 02-reactor/countdown: crashed, and 1 test failed before that."));
+  CHECK_THAT(text, twist_catch::Contains("  ✓ a\n  ✗ b\n  ✗ c (crashed here)\n  · 1 more test did not run"));
+  CHECK_THAT(text, twist_catch::Contains("First failure: b\n  CHECK( x == 2 )\n    with expansion: 1 == 2\n  at t.cpp:2"));
+  CHECK_THAT(text, twist_catch::Contains("at exercises/02-reactor/countdown.cpp:31, in Countdown::step()\n"
+                                         "     31 |   *nowhere = 1;"));
+  // The crashed test's own failures and notes, without Catch's "crashed:" line again.
+  CHECK_THAT(text, twist_catch::Contains("The test reported:\n    CHECK( y )\n      note: the countdown is gone"));
+  CHECK(text.find("crashed: SIGSEGV") == std::string::npos);
+  CHECK_THAT(text, twist_catch::Contains("It printed:\n    it printed this"));
+  CHECK(text.find("First failure: b") < text.find("killed by SIGSEGV"));
+  CHECK(text.find("· d") == std::string::npos);  // not run: counted, listed only when verbose
+  VerdictContext verbose = context();
+  verbose.verbose = true;
+  CHECK_THAT(renderVerdict(r, countdown(), verbose, plain), twist_catch::Contains("· d (did not run)"));
+}
+
+TEST_CASE("a hang before the first test counts every test as not run") {
+  GradeResult r;
+  r.verdict = Verdict::Timeout;
+  r.message = "the tests of 02-reactor/countdown were stopped after 10 s, before the first test started.";
+  for (const char* name : {"a", "b"}) {
+    TestOutcome t{name, "error", "did not run: the program hung before its first test", "", "", "/repo/t.cpp", 1};
+    t.ran = false;
+    r.tests.push_back(t);
+  }
+  std::string text = renderVerdict(r, countdown(), context(), plain);
+  CHECK_THAT(text, twist_catch::Contains("✗ 02-reactor/countdown: timed out.\n  · 2 tests did not run"));
+  CHECK_THAT(text, twist_catch::Contains("before the first test started"));
+  CHECK(text.find("First failure") == std::string::npos);
+}
+
+TEST_CASE("a pass shows the time of the build that made the program, or says it was already built") {
+  GradeResult r;
+  r.verdict = Verdict::Pass;
+  r.tests = {{"a", "pass", "", "", "", "/repo/t.cpp", 1}};
+  r.buildSeconds = 0.04;  // this check's own build: nothing to do
+  r.programBuildSeconds = 0.81;
+  r.runSeconds = 0.12;
+  CHECK_THAT(renderVerdict(r, countdown(), context(), plain), twist_catch::Contains("(build 0.8 s, tests 0.1 s)"));
+  r.programBuildSeconds.reset();
+  CHECK_THAT(renderVerdict(r, countdown(), context(), plain), twist_catch::Contains("(already built, tests 0.1 s)"));
+}
