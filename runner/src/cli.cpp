@@ -103,6 +103,11 @@ int runCli(int argc, char** argv) {
   auto* agenda = app.add_subcommand("agenda", "The lessons with their minutes and clock times");
   agenda->add_option("--start", start, "The start time, HH:MM");
 
+  std::string address;
+  auto* connectCmd = app.add_subcommand(
+      "connect", "A line client for the lessons' servers (instead of nc or telnet): lines you type go out with CRLF");
+  connectCmd->add_option("address", address, "HOST:PORT, a PORT on 127.0.0.1, or tcp:host=HOST:port=PORT")->required();
+
   auto* selftest = app.add_subcommand("selftest", "Build everything and run every test (handled by the ./twistlings script)");
 
   try {
@@ -118,6 +123,7 @@ int runCli(int argc, char** argv) {
     std::fprintf(stderr, "twistlings: selftest is run by the driver script: ./twistlings selftest\n");
     return 2;
   }
+  if (*connectCmd) return react([&](twist::Reactor& reactor) { return connectCommand(reactor, address); });
   if (*doctorCmd) {
     Paths paths = Paths::discover();
     return react([&](twist::Reactor& reactor) { return doctor(reactor, paths, term::Painter::forFd(1)); });

@@ -66,6 +66,7 @@ int hintCommand(Context& context, const Exercise& exercise);
 int solutionCommand(Context& context, const Exercise& exercise, bool diff, bool force);
 int resetCommand(Context& context, const std::vector<const Exercise*>& exercises, bool yes);
 int agendaCommand(Context& context, const std::optional<std::string>& start);
+twist::Deferred<int> connectCommand(twist::Reactor& reactor, const std::string& address, int stdinFd = 0, int stdoutFd = 1);
 // No command, not in a terminal: where you are and what is next.
 int statusCommand(Context& context);
 // The short welcome printed before watch mode.
