@@ -71,6 +71,10 @@ class Report {
     line(paint_.yellow("!") + " " + paint_.bold(name) + ": " + std::string(problem));
     showFix(fix);
   }
+  // Neither good nor bad: something worth knowing.
+  void info(std::string_view name, std::string_view detail) {
+    line(paint_.dim("·") + " " + paint_.bold(name) + ": " + std::string(detail));
+  }
   // Something the course cannot work without.
   void fail(std::string_view name, std::string_view problem, std::string_view fix) {
     ++failures_;
@@ -572,6 +576,12 @@ twist::Deferred<void> checkNetwork(Context& ctx) {
   }
 }
 
+// The clients a lesson's reader might reach for, and the one that is always there.
+twist::Deferred<void> checkLineClients(Context& ctx) {
+  ctx.report.info("line clients", lineClientsNote(onPath));
+  co_return;
+}
+
 // --- 5. The file watcher ---------------------------------------------------------
 
 const char* const kPollFix = "./twistlings watch --poll";
@@ -694,7 +704,8 @@ twist::Deferred<int> runDoctor(twist::Reactor& reactor, Paths paths, term::Paint
   using Check = twist::Deferred<void> (*)(Context&);
   const std::pair<const char*, Check> checks[] = {
       {"compiler", checkCompiler},  {"build tools", checkBuildTools}, {"libraries", checkLibraries},
-      {"network", checkNetwork},    {"file watcher", checkWatcher},   {"sanitizers", checkSanitizers},
+      {"network", checkNetwork},    {"line clients", checkLineClients}, {"file watcher", checkWatcher},
+      {"sanitizers", checkSanitizers},
   };
   for (const auto& [name, check] : checks) {
     std::string error;

@@ -18,7 +18,9 @@
 //
 // A failure (✗) is something the course cannot work without; a warning (!)
 // is something it works around (no Ninja: CMake uses Make; no file events:
-// `watch --poll`; no sanitizers: the course runs without them).
+// `watch --poll`; no sanitizers: the course runs without them). A note (·)
+// is neither: which of nc and telnet are here, and that the lessons use
+// `./twistlings connect` instead.
 //
 // Every check is bounded in time — 20 s for a compile, 10 s for any other
 // program, 5 s for the network, 3 s for a file event — so doctor never hangs,

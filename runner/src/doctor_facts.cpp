@@ -30,6 +30,15 @@ bool onPath(std::string_view name) {
   return false;
 }
 
+std::string lineClientsNote(const std::function<bool(std::string_view)>& haveCommand) {
+  const bool nc = haveCommand("nc"), telnet = haveCommand("telnet");
+  std::string found = nc && telnet ? "nc and telnet are installed"
+                      : nc         ? "nc is installed, telnet is not"
+                      : telnet     ? "telnet is installed, nc is not"
+                                   : "neither nc nor telnet is installed";
+  return found + "; the lessons use ./twistlings connect HOST:PORT, which works the same on every machine";
+}
+
 bool runningOnMacOS() {
   struct utsname system {};
   return ::uname(&system) == 0 && std::string_view(system.sysname) == "Darwin";

@@ -47,6 +47,13 @@ std::string fixCommand(std::string_view requirement, std::string_view packageMan
 // compilerFamily is "gcc", "clang" or "apple-clang"; compilerMajor its major version.
 std::string sanitizerFix(std::string_view compilerFamily, int compilerMajor, std::string_view packageManager);
 
+// What doctor says about the line clients people reach for to talk to a
+// server: which of nc and telnet this machine has, and that the lessons use
+// `./twistlings connect HOST:PORT`, which needs neither and behaves the same
+// everywhere (nc's options differ between systems; telnet is often absent).
+// Information, never a problem.
+std::string lineClientsNote(const std::function<bool(std::string_view)>& haveCommand);
+
 // What to do when the compiler is too old for twist (g++ 12 or clang 14 and
 // newer): install one, and configure a fresh build with it.
 std::string newerCompilerFix(std::string_view packageManager);

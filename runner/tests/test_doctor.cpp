@@ -226,6 +226,15 @@ TEST_CASE("the fix for an old compiler installs a newer one and configures a fre
   CHECK_THAT(newerCompilerFix("brew"), Contains("xcode-select --install"));
 }
 
+TEST_CASE("doctor's note on line clients says which of nc and telnet are here and points at twistlings connect") {
+  CHECK(lineClientsNote(only({"nc", "telnet"})) ==
+        "nc and telnet are installed; the lessons use ./twistlings connect HOST:PORT, which works the same on every machine");
+  CHECK_THAT(lineClientsNote(only({"nc"})), Contains("nc is installed, telnet is not;"));
+  CHECK_THAT(lineClientsNote(only({"telnet"})), Contains("telnet is installed, nc is not;"));
+  CHECK_THAT(lineClientsNote(only({"ncat", "busybox"})), Contains("neither nc nor telnet is installed;"));
+  CHECK_THAT(lineClientsNote(only({})), Contains("./twistlings connect HOST:PORT"));
+}
+
 // --- versions ------------------------------------------------------------------------
 
 TEST_CASE("versions compare part by part as numbers") {
@@ -383,6 +392,8 @@ TEST_CASE("doctor passes every check on this machine and prints each as it compl
              Contains(std::to_string(CATCH_VERSION_MAJOR) + "." + std::to_string(CATCH_VERSION_MINOR) + "." +
                       std::to_string(CATCH_VERSION_PATCH)));
   CHECK_THAT(lineStartingWith(run.output, "✓ network: "), Contains("127.0.0.1"));
+  // Information, neither a warning nor a problem: what this machine has, and connect.
+  CHECK(lineStartingWith(run.output, "· line clients: ") == "· line clients: " + lineClientsNote(onPath));
   CHECK(lineStartingWith(run.output, "✓ file watcher: ") != "");
   CHECK(lineStartingWith(run.output, "✓ sanitizers: ") != "");
   CHECK_THAT(run.output, Contains("All checks passed"));
