@@ -9,8 +9,9 @@
 #
 # DIR is the build directory whose deferred_bench runs (default: build/); it is
 # rebuilt first when a framework source is newer. The load average is printed
-# before and after: on a machine shared with other work the wall-clock figures
-# count time spent waiting for a CPU, the CPU-time figures do not.
+# before and after, and how far apart the rounds are (fastest / slowest): on a
+# machine shared with other work the wall-clock figures count time spent
+# waiting for a CPU and spread widely, the CPU-time figures do not.
 #
 # Needs Debian's python3-twisted; installs it through `./twistlings deps
 # --twisted` when missing (the command is printed first). Uses /usr/bin/python3, the interpreter Debian's
@@ -27,7 +28,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --quick) quick=(--quick); shift ;;
     --build) build=$(cd "${2:?--build needs a directory}" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare_twisted.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -91,6 +92,21 @@ for workload, (metric, per_item) in metrics.items():
     print(json.dumps({"workload": workload, "metric": metric, "twist": round(ours), "twisted": round(theirs),
                       "ratio": round(ours / theirs, 1), "twist_cpu": round(ours_cpu), "twisted_cpu": round(theirs_cpu),
                       "ratio_cpu": round(ours_cpu / theirs_cpu, 1)}), file=sys.stderr)
+
+# How much the rounds disagree: on a busy machine the wall clock spreads far
+# more than the CPU time (the time spent waiting for a CPU comes and goes).
+def spread(impl, workload, key):
+    values = [r["count"] / r[key] for r in rows if r["impl"] == impl and r["workload"] == workload and r[key] > 0]
+    return max(values) / min(values) if len(values) > 1 else None
+spreads = []
+for workload in metrics:
+    for impl in ("twist", "twisted"):
+        wall, cpu = spread(impl, workload, "seconds"), spread(impl, workload, "cpu_seconds")
+        if wall and cpu:
+            spreads.append(f"  {workload + ' ' + impl:<28} {wall:>6.2f} {cpu:>6.2f}")
+if spreads:
+    print(f"fastest round / slowest round: {'wall':>5} {'CPU':>6}")
+    print("\n".join(spreads))
 
 # One loop pass per call: what a pass costs, beside a bare libuv loop's.
 floor, floor_cpu = medians("libuv", "calllater0_chain", 1)
