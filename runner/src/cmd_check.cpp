@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "build_lock.hpp"
 #include "commands.hpp"
 #include "grader.hpp"
 #include "verdict.hpp"
@@ -43,10 +44,14 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
     if (flags.solution) options.kind = "solution";
     options.timeoutSeconds = flags.timeout;
     options.writeResults = !flags.solution;
+    // One runner at a time builds and grades (build_lock.hpp): watch may be checking in another terminal.
+    std::string holder = "check " + e->id(), subject = e->id();
+    std::shared_ptr<BuildTurn> turn = co_await takeBuildTurn(reactor, buildLockFile(c.paths), holder, subject);
     progress.start(e->id());
     GradeResult r = co_await grade(reactor, c.paths, c.course, *e, options);
     progress.done();
     if (!flags.solution) c.record(*e, r);
+    turn.reset();
     worst = std::max(worst, exitCodeOf(r));
     if (flags.json) {
       nlohmann::json doc = resultsJson(r);
@@ -66,6 +71,9 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
 
 twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool solutions) {
   std::vector<const Exercise*> exercises = c.course.exercises();
+  // The whole verify is one turn (build_lock.hpp): its build of everything, then each grading.
+  std::string holder = solutions ? "verify --solutions" : "verify", subject = solutions ? "the solutions" : "the exercises";
+  std::shared_ptr<BuildTurn> turn = co_await takeBuildTurn(reactor, buildLockFile(c.paths), holder, subject);
   std::vector<std::string> targets;
   for (const Exercise* e : exercises) targets.push_back(e->target(solutions ? "solution" : "exercise"));
   // One build of everything first (both cores busy, and the cold build's progress shown);

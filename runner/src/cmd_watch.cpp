@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "build_lock.hpp"
 #include "commands.hpp"
 #include "grader.hpp"
 #include "keyboard.hpp"
@@ -29,6 +30,21 @@ struct Stamp {
   long long size = -1;
   bool operator==(const Stamp&) const = default;
 };
+
+// The last "[12/48]" of Ninja's output, or "" (Make and a no-op build have none).
+std::string buildStep(std::string_view output) {
+  for (size_t close = output.rfind(']'); close != std::string_view::npos && close > 0;
+       close = output.rfind(']', close - 1)) {
+    size_t open = output.rfind('[', close);
+    if (open == std::string_view::npos) return "";
+    std::string_view inside = output.substr(open + 1, close - open - 1);
+    size_t slash = inside.find('/');
+    bool digits = slash != std::string_view::npos && slash > 0 && slash + 1 < inside.size() &&
+                  inside.find_first_not_of("0123456789/") == std::string_view::npos;
+    if (digits) return std::string(output.substr(open, close - open + 1));
+  }
+  return "";
+}
 
 Stamp stampOf(const fs::path& path) {
   struct stat st {};
@@ -138,22 +154,60 @@ class Watch : public std::enable_shared_from_this<Watch> {
     // A fresh screen for each verdict, but not over the welcome.
     if (c_.interactive && !firstCheck_) std::printf("\x1b[2J\x1b[H%s\n\n", statusLine().c_str());
     firstCheck_ = false;
-    std::printf("%s", c_.paint.dim("checking " + e->id() + "…").c_str());
-    std::printf(c_.interactive ? "" : "\n");
-    std::fflush(stdout);
-    // The callbacks keep the Watch alive: q may end it while a check runs.
-    grade(reactor_, c_.paths, c_.course, *e).addCallbacks(
-        [self = shared_from_this(), e](GradeResult r) { self->graded(*e, r); },
-        [self = shared_from_this()](twist::Failure f) {
-          std::printf("twistlings: internal error: %s\n", f.describe().c_str());
-          self->checking_ = false;
+    // Our turn on the build tree first (build_lock.hpp): a check in another
+    // terminal may be building. The loop keeps turning while we wait, so keys work.
+    std::string holder = "watch " + e->id();
+    auto self = weak_from_this();
+    takeBuildTurn(reactor_, buildLockFile(c_.paths), holder, e->id(),
+                  [](const std::string& line) {
+                    std::printf("%s\n", line.c_str());
+                    std::fflush(stdout);
+                  })
+        .addCallback([self, e](std::shared_ptr<BuildTurn> turn) {
+          auto watch = self.lock();
+          if (!watch || watch->quitting_) return;
+          watch->turn_ = std::move(turn);
+          watch->startGrading(*e);
         });
+  }
+
+  void startGrading(const Exercise& e) {
+    checking_ = true;
+    showChecking(e, "");
+    GradeOptions options;
+    if (c_.interactive) {
+      // Ninja's "[3/7]" on the "checking…" line: a first check builds Catch and twist's
+      // precompiled headers too, and should not look stuck meanwhile.
+      options.onBuildOutput = [self = weak_from_this(), e = &e](std::string_view chunk) {
+        std::string step = buildStep(chunk);
+        if (auto watch = self.lock(); watch && !step.empty()) watch->showChecking(*e, "building " + step);
+      };
+    }
+    // The callbacks keep the Watch alive: q may end it while a check runs.
+    grade(reactor_, c_.paths, c_.course, e, options)
+        .addCallbacks([self = shared_from_this(), e = &e](GradeResult r) { self->graded(*e, r); },
+                      [self = shared_from_this()](twist::Failure f) {
+                        std::printf("twistlings: internal error: %s\n", f.describe().c_str());
+                        self->turn_.reset();
+                        self->checking_ = false;
+                      });
+  }
+
+  void showChecking(const Exercise& e, const std::string& step) {
+    std::string line = "checking " + e.id() + "…" + (step.empty() ? "" : " " + step);
+    if (c_.interactive) {
+      std::printf("\r\x1b[2K%s", c_.paint.dim(line).c_str());
+    } else if (step.empty()) {
+      std::printf("%s\n", line.c_str());
+    }
+    std::fflush(stdout);
   }
 
   void graded(const Exercise& e, const GradeResult& r) {
     checking_ = false;
     if (quitting_) return;
     c_.record(e, r);
+    turn_.reset();  // recorded: the other runners' turn
     VerdictContext vc = c_.verdictContext(e);
     if (c_.interactive) std::printf("\r\x1b[2K");  // the "checking…" line gives way to the verdict
     std::printf("%s", renderVerdict(r, e, vc, c_.paint).c_str());
@@ -219,6 +273,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
   bool poll_;
   std::unique_ptr<twist::INotify> notify_;
   std::unique_ptr<Keyboard> keyboard_;
+  std::shared_ptr<BuildTurn> turn_;  // held from the start of a check's build to its verdict, not while idle
   std::map<fs::path, Stamp> stamps_;
   twist::DelayedCall debounce_;
   twist::DelayedCall pollTimer_;

@@ -35,7 +35,7 @@ int react(const std::function<twist::Deferred<int>(twist::Reactor&)>& main) {
         });
   });
   reactor.run(/*installSignalHandlers=*/false);
-  killLiveChildren();  // a check still running when main ended (watch's q)
+  stopLiveChildren();  // a check still running when main ended (watch's q): stopped, a build gently
   return code;
 }
 

@@ -10,7 +10,10 @@
 // react makes a Reactor, calls main once it runs, stops it when main's
 // Deferred fires, and returns the exit code: main's value, or 2 after logging
 // a failure (an exception is the runner's own error, not the attendee's).
-// Signal handling is left to the caller (installChildKillingSignalHandlers).
+// When the reactor has stopped, children still running (watch's q in the
+// middle of a check) are stopped as an interruption would stop them, a build
+// gently (stopLiveChildren, subprocess.hpp). Signal handling is left to the
+// caller (installChildKillingSignalHandlers).
 #pragma once
 
 #include <functional>

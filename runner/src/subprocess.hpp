@@ -11,9 +11,18 @@
 //
 // The child runs in its own process group (twist's spawnProcess), so a
 // timeout's SIGKILL reaches the grandchildren too; a Ctrl-C in the terminal
-// does not reach it, so every running child is registered (liveChildGroups)
-// and a runner interrupted by SIGINT, SIGTERM or SIGHUP kills them before it
-// exits (installChildKillingSignalHandlers, called by main).
+// does not reach it, so every running child is registered, and a runner
+// interrupted by SIGINT, SIGTERM or SIGHUP stops them before it exits
+// (installChildKillingSignalHandlers, called by main), then prints one line:
+// "interrupted: the build of 02-reactor/countdown was stopped; nothing was lost".
+//
+// How a child is stopped depends on what it is. A build tool (cmake, ninja,
+// make) is asked first, with SIGINT to its group, as a Ctrl-C in its own
+// terminal would: ninja then stops its compilers and removes the outputs they
+// had half written, so the next build starts from a clean tree. Only if its
+// group has not ended after kGentleStopSeconds is it killed. Anything else (a
+// test program) has nothing to clean up and is killed at once. A second
+// Ctrl-C while the runner waits kills everything at once.
 //
 // Ownership: the Deferred owns nothing; the running child's ProcessProtocol is
 // owned by the reactor's call queue and freed after processEnded.
@@ -65,12 +74,35 @@ ProcessResult runProcess(std::vector<std::string> argv, ProcessOptions options =
 // "SIGSEGV (segmentation fault)" for 11.
 std::string signalDescription(int signal);
 
-// SIGINT, SIGTERM and SIGHUP kill the process groups of the children still
-// running, then end the runner as the signal would have.
+// Seconds a build tool has, after SIGINT, to end before it is killed.
+inline constexpr double kGentleStopSeconds = 5;
+
+// SIGINT, SIGTERM and SIGHUP stop the children still running (gently for
+// build tools, see above), print one line saying what was interrupted, then
+// end the runner as the signal would have. The handler does the stopping
+// itself, with async-signal-safe calls only: a runner on its way out must not
+// depend on its loop turning again.
 void installChildKillingSignalHandlers();
 
-// Kills the process groups of the children still running (react() calls it
-// when its reactor stops: a child left behind would never be timed out).
-void killLiveChildren();
+// Stops the children still running, as an interruption does, and waits (at
+// most kGentleStopSeconds) for the build tools among them to finish cleaning
+// up. react() calls it when its reactor stops: a child left behind would never
+// be timed out (watch's q in the middle of a build).
+void stopLiveChildren();
+
+// What the runner is working on, for the line an interruption prints:
+// "02-reactor/countdown" gives "the build of 02-reactor/countdown was
+// stopped" or "the tests of ... were stopped"; empty: nothing named. Set by a
+// BuildTurn (build_lock.hpp) for as long as it lasts.
+void setInterruptSubject(std::string_view subject);
+
+// A descriptor that build tools started from now on inherit (-1: none). Every
+// descriptor the runner opens is close-on-exec; this one, the build lock's, is
+// let through to builds only, so that a build orphaned by a runner killed with
+// SIGKILL holds the lock until it ends (build_lock.hpp).
+void setDescriptorForBuildTools(int fd);
+
+// True for the programs stopped gently: cmake, ninja, make (by the name of argv[0]).
+bool isBuildTool(std::string_view program);
 
 }  // namespace twistlings

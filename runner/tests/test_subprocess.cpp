@@ -3,13 +3,16 @@
 // signal named.
 #include "subprocess.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
 
 #include "react.hpp"
 #include "twist/process.hpp"
+#include "twist/task.hpp"
 #include "twist_catch.hpp"
 
 using namespace twistlings;
@@ -97,4 +100,107 @@ TEST_CASE("react returns main's value, and 2 when main fails") {
           reactor.callLater(0.01, [later]() mutable { later.callback(5); });
           return later;
         }) == 5);
+}
+
+namespace {
+
+// A folder with a shell script in it, named as the test needs (a build tool's name, or not).
+struct ScriptDir {
+  std::string path;
+  ScriptDir() {
+    char pattern[] = "/tmp/twistlings-stop-XXXXXX";
+    REQUIRE(::mkdtemp(pattern) != nullptr);
+    path = pattern;
+  }
+  ~ScriptDir() { runProcess({"rm", "-rf", path}); }
+  std::string script(const std::string& name, const std::string& body) {
+    std::string file = path + "/" + name;
+    std::ofstream(file) << "#!/bin/sh\n" << body;
+    ::chmod(file.c_str(), 0755);
+    return file;
+  }
+  bool has(const std::string& name) const { return ::access((path + "/" + name).c_str(), F_OK) == 0; }
+};
+
+// Starts argv under a reactor, waits for its first output, then stops the
+// runner's children as an interrupted runner does.
+void startThenStop(std::vector<std::string> argv) {
+  react([&](twist::Reactor& reactor) -> twist::Deferred<int> {
+    bool started = false;
+    ProcessOptions options;
+    options.onOutput = [&](std::string_view) { started = true; };
+    getProcessOutputAndValue(reactor, argv, options);  // never awaited: it is stopped from outside
+    for (int i = 0; i < 1000 && !started; ++i) co_await twist::deferLater(reactor, 0.01);
+    REQUIRE(started);
+    stopLiveChildren();
+    co_return 0;
+  });
+}
+
+// A program that writes "cleaned" when asked to stop with SIGINT, and runs until then.
+const char* kCleansUpOnSigint =
+    "trap 'echo cleaned > \"$1\"/cleaned; exit 130' INT\n"
+    "echo started\n"
+    "while :; do sleep 0.02; done\n";
+
+}  // namespace
+
+TEST_CASE("an interrupted runner asks a build tool to stop, with SIGINT, and waits while it cleans up") {
+  ScriptDir dir;
+  startThenStop({dir.script("ninja", kCleansUpOnSigint), dir.path});
+  CHECK(dir.has("cleaned"));  // ninja would have removed its half-written outputs here
+}
+
+TEST_CASE("an interrupted runner kills anything but a build tool at once") {
+  ScriptDir dir;
+  startThenStop({dir.script("exercise_02-reactor_countdown", kCleansUpOnSigint), dir.path});
+  ::usleep(100 * 1000);  // were it only asked, its trap would have run by now
+  CHECK_FALSE(dir.has("cleaned"));
+}
+
+TEST_CASE("a build tool that does not stop when asked is killed after the grace period") {
+  ScriptDir dir;
+  std::string pidFile = dir.path + "/pid";
+  startThenStop({dir.script("make", "trap '' INT\necho $$ > \"$1\"/pid\necho started\nwhile :; do sleep 0.02; done\n"),
+                 dir.path});
+  int pid = 0;
+  std::ifstream(pidFile) >> pid;
+  REQUIRE(pid > 0);
+  // SIGKILL was sent when stopLiveChildren returned; it is dead (or a zombie) once the kernel has run it.
+  bool dead = false;
+  std::string state;
+  for (int i = 0; i < 100 && !dead; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string field, name;
+    stat >> field >> name >> state;
+    dead = !stat || state == "Z";
+    if (!dead) ::usleep(20 * 1000);
+  }
+  INFO("its state: " << state);
+  CHECK(dead);
+}
+
+TEST_CASE("build tools are told from other programs by name") {
+  CHECK(isBuildTool("cmake"));
+  CHECK(isBuildTool("/usr/bin/ninja"));
+  CHECK(isBuildTool("make"));
+  CHECK_FALSE(isBuildTool("/work/build/bin/exercise_02-reactor_countdown"));
+  CHECK_FALSE(isBuildTool("cmake-gui"));
+}
+
+TEST_CASE("the build lock's descriptor is inherited by build tools only") {
+  ScriptDir dir;
+  std::string lock = dir.path + "/build.lock";
+  int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(fd >= 0);
+  setDescriptorForBuildTools(fd);
+  const char* listFds = "ls -l /proc/$$/fd\n";
+  std::string buildTool = dir.script("cmake", listFds);
+  std::string other = dir.script("grader", listFds);
+  CHECK(runProcess({buildTool}).out.find("build.lock") != std::string::npos);
+  CHECK(runProcess({other}).out.find("build.lock") == std::string::npos);
+  CHECK((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);  // still closed for everything else
+  setDescriptorForBuildTools(-1);
+  CHECK(runProcess({buildTool}).out.find("build.lock") == std::string::npos);
+  ::close(fd);
 }
