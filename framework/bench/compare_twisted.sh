@@ -68,7 +68,8 @@ import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 load_before, load_after, cpus = sys.argv[2], sys.argv[3], sys.argv[4]
 metrics = {"chain10": ("callbacks_per_s", 10), "chain10_errback": ("callbacks_per_s", 10),
-           "calllater0": ("calls_per_s", 1), "calllater0_chain": ("calls_per_s", 1)}
+           "calllater0": ("calls_per_s", 1), "calllater0_chain": ("calls_per_s", 1),
+           "timeout_reset": ("resets_per_s", 1)}
 
 def medians(impl, workload, per_item):
     mine = [r for r in rows if r["impl"] == impl and r["workload"] == workload]

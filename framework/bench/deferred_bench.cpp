@@ -13,6 +13,9 @@
 //                    until the last one has been called (the timer path's
 //                    throughput; all N are pending at once)
 //   calllater0_chain each call schedules the next callLater(0): one loop pass each
+//   timeout_reset    10,000 callLater(30) (a timeout per connection), each reset
+//                    to 30 s 20 times over (a packet came: TimeoutMixin's
+//                    resetTimeout), then all cancelled; rate in resets
 // and one that only this file has, the floor under calllater0_chain:
 //   calllater0_chain, impl "libuv": a raw libuv loop whose idle callback counts
 //                    down, one pass each. It has an async handle as the
@@ -31,6 +34,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "twist/deferred.hpp"
 #include "twist/reactor.hpp"
@@ -133,6 +137,22 @@ void callLater0Chain(int calls) {
   reactor.run(false);
 }
 
+void timeoutReset(int timeouts, int rounds) {
+  twist::Reactor reactor;
+  reactor.callWhenRunning([&] {
+    Stopwatch watch;
+    std::vector<twist::DelayedCall> calls;
+    calls.reserve(static_cast<std::size_t>(timeouts));
+    for (int i = 0; i < timeouts; ++i) calls.push_back(reactor.callLater(30, [] {}));
+    for (int round = 0; round < rounds; ++round)
+      for (auto& call : calls) call.reset(30);
+    for (auto& call : calls) call.cancel();
+    report("twist", "timeout_reset", static_cast<double>(timeouts) * rounds, watch, "resets_per_s");
+    reactor.stop();
+  });
+  reactor.run(false);
+}
+
 // The floor: what one pass of a bare libuv loop costs, with the same kind of
 // fd in the poll set as the Reactor's (its callFromThread wake-up).
 void rawLoopPasses(int passes) {
@@ -174,7 +194,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr,
                    "usage: deferred_bench [--quick] [--only WORKLOAD]\n"
                    "  prints one JSON line per workload: chain10, chain10_errback, calllater0,\n"
-                   "  calllater0_chain, libuv_floor (the raw libuv loop, as calllater0_chain)\n");
+                   "  calllater0_chain, libuv_floor (the raw libuv loop, as calllater0_chain),\n"
+                   "  timeout_reset\n");
       return 2;
     }
   }
@@ -187,5 +208,6 @@ int main(int argc, char** argv) {
   if (wanted("calllater0")) callLater0(200'000 / scale);
   if (wanted("calllater0_chain")) callLater0Chain(100'000 / scale);
   if (wanted("libuv_floor")) rawLoopPasses(100'000 / scale);
+  if (wanted("timeout_reset")) timeoutReset(10'000 / scale, 20);
   return sink == 42 ? 1 : 0;
 }

@@ -63,6 +63,18 @@ def chain10_errback(chains):
     report("chain10_errback", chains, start, "chains_per_s", 10, "callbacks_per_s")
 
 
+def timeout_reset(timeouts, rounds):
+    """A timeout per connection, pushed back on every packet (TimeoutMixin.resetTimeout)."""
+    start = stopwatch()
+    calls = [reactor.callLater(30, lambda: None) for _ in range(timeouts)]
+    for _ in range(rounds):
+        for call in calls:
+            call.reset(30)
+    for call in calls:
+        call.cancel()
+    report("timeout_reset", timeouts * rounds, start, "resets_per_s")
+
+
 def main():
     quick = "--quick" in sys.argv[1:]
     scale = 20 if quick else 1
@@ -98,7 +110,11 @@ def main():
         for _ in range(calls):
             reactor.callLater(0, batch_call)
 
-    reactor.callWhenRunning(start_batch)
+    def start():
+        timeout_reset(10_000 // scale, 20)
+        start_batch()
+
+    reactor.callWhenRunning(start)
     reactor.run(installSignalHandlers=False)
 
 
