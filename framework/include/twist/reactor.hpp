@@ -37,8 +37,9 @@
 // rounded up. Calls due at the same time run in the order they were scheduled.
 // A callLater(0) made inside a timed call runs on the next pass, after the
 // I/O that is ready, so a chain of callLater(0) cannot starve the loop.
-// How (one pass = one turn of uv_run): the calls that are due run in one
-// batch from a uv_idle handle, which is started only while some call is due
+// How (a pass is one iteration of libuv's loop): the calls that are due run
+// in one batch, as in Twisted's runUntilCurrent, from a uv_idle handle, which
+// is started only while some call is due
 // (an active idle handle also keeps poll from blocking, so the I/O of the
 // pass is looked at without waiting). One uv_timer is armed for the earliest
 // call still in the future, and re-armed only when an earlier one comes; when
