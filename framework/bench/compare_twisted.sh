@@ -5,10 +5,11 @@
 # and for the one-pass-per-call workload the cost of a pass beside a raw
 # libuv loop's (the floor: deferred_bench measures it in the same run).
 #
-#   framework/bench/compare_twisted.sh [--rounds N] [--quick] [--build DIR]
+#   framework/bench/compare_twisted.sh [--rounds N] [--quick] [--build DIR] [--no-build]
 #
 # DIR is the build directory whose deferred_bench runs (default: build/); it is
-# rebuilt first when a framework source is newer. The load average is printed
+# rebuilt first when a framework source is newer, unless --no-build (to time a
+# binary kept from an older commit, say). The load average is printed
 # before and after, and how far apart the rounds are (fastest / slowest): on a
 # machine shared with other work the wall-clock figures count time spent
 # waiting for a CPU and spread widely, the CPU-time figures do not.
@@ -23,12 +24,14 @@ root=$(cd "$here/../.." && pwd)
 rounds=3
 quick=()
 build="$root/build"
+no_build=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=${2:?--rounds needs a number}; shift 2 ;;
     --quick) quick=(--quick); shift ;;
     --build) build=$(cd "${2:?--build needs a directory}" && pwd); shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-build) no_build=1; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare_twisted.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +45,9 @@ if ! "$python" -c 'import twisted' 2>/dev/null; then
 fi
 
 bench="$build/bin/deferred_bench"
-if [ ! -x "$bench" ] || [ -n "$(find "$root/framework" -newer "$bench" -name '*.?pp' -print -quit)" ]; then
+if [ $no_build = 1 ]; then
+  [ -x "$bench" ] || { echo "compare_twisted.sh: $bench is missing (--no-build)" >&2; exit 2; }
+elif [ ! -x "$bench" ] || [ -n "$(find "$root/framework" -newer "$bench" -name '*.?pp' -print -quit)" ]; then
   echo "+ cmake --build $build --target deferred_bench" >&2
   if [ ! -f "$build/CMakeCache.txt" ]; then
     if [ "$build" = "$root/build" ]; then cmake --preset default -S "$root" >&2; else cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2; fi
