@@ -150,11 +150,21 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
       }
       for (const auto& t : result.tests) {
         if (t.name != result.runningTest || result.runningTest.empty()) continue;
-        // Its own failures before it stopped, and the INFO notes of the crash; not Catch's "crashed: SIGSEGV" again.
+        // Its own failures before it stopped, and the INFO notes of the crash
+        // (under no heading: not Catch's "crashed: SIGSEGV" again).
         std::string reported;
         std::istringstream lines(t.message);
-        for (std::string line; std::getline(lines, line);)
-          if (line.rfind("crashed: ", 0) != 0) reported += line + "\n";
+        bool crashNotes = false;
+        for (std::string line; std::getline(lines, line);) {
+          if (line.rfind("crashed: ", 0) == 0) {
+            crashNotes = true;
+          } else if (crashNotes && line.rfind("  note: ", 0) == 0) {
+            reported += line.substr(2) + "\n";
+          } else {
+            crashNotes = false;
+            reported += line + "\n";
+          }
+        }
         if (!reported.empty() && t.message != result.message) out << "  The test reported:\n" << indent(reported, "    ");
         if (!t.output.empty()) out << "  It printed:\n" << indent(t.output, "    ");
       }

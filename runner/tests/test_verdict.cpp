@@ -127,7 +127,7 @@ TEST_CASE("a crash shows the failures before it as a fail would, then the crash 
   CHECK_THAT(text, twist_catch::Contains("at exercises/02-reactor/countdown.cpp:31, in Countdown::step()\n"
                                          "     31 |   *nowhere = 1;"));
   // The crashed test's own failures and notes, without Catch's "crashed:" line again.
-  CHECK_THAT(text, twist_catch::Contains("The test reported:\n    CHECK( y )\n      note: the countdown is gone"));
+  CHECK_THAT(text, twist_catch::Contains("The test reported:\n    CHECK( y )\n    note: the countdown is gone"));
   CHECK(text.find("crashed: SIGSEGV") == std::string::npos);
   CHECK_THAT(text, twist_catch::Contains("It printed:\n    it printed this"));
   CHECK(text.find("First failure: b") < text.find("killed by SIGSEGV"));
