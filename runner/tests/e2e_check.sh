@@ -3,7 +3,9 @@
 # check` on a temporary copy of the repository, with the starter (fail, exit
 # 1), the solution (pass, exit 0), a compile error (error at file:line), an
 # endless loop (killed at the timeout, no process left), a segfault (the crash
-# named), and `reset` (the starter back, the attendee's version kept).
+# named), and `reset` (the starter back, the attendee's version kept); then
+# verdicts that point at the mistake (a crash after a failure, placed at its
+# line; a hang before main, run once; a deleted file; the build's time).
 #
 # usage: e2e_check.sh SOURCE_DIR RUNNER BUILD_TYPE SANITIZE
 # The copy gets its own build directory (configured here, only the one
@@ -150,6 +152,97 @@ expect "watch --poll: it moves on to the next exercise" grep -q "checking 02-rea
 kill "$watch_pid" 2>/dev/null
 wait "$watch_pid" 2>/dev/null
 watch_pid=
+
+# --- verdicts that point at the mistake (issue 8, §3) ---------------------------------
+# (This section's own; it leaves the attendee's file as the solution.)
+line_of() { grep -nF -- "$2" <<<"$1" | head -n1 | cut -d: -f1; }
+before() {  # before TEXT A B: A appears on an earlier line of TEXT than B
+  local a b
+  a=$(line_of "$1" "$2") b=$(line_of "$1" "$3")
+  [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
+}
+
+# A crash after a failure: the failure is shown as a run without the crash
+# would show it, then the crash, at the attendee's line (from the program's
+# line tables; under the asan preset, from the sanitizer's report). The
+# solution, made to accept a negative count (one test fails) and to crash on
+# start(1) (a later test); the counts come from the hidden tests.
+total=$(grep -c '^TEST_CASE(' "$repo/runner/hidden/02-reactor/test_countdown.cpp")
+cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
+sed -i 's/if (from < 0) throw/if (from < -100) throw/' "$repo/$file"
+line=$(grep -n '^void Countdown::start(int from) {' "$repo/$file" | cut -d: -f1)
+sed -i "${line}a\\  if (from == 1) { volatile int* nowhere = nullptr; *nowhere = from; }" "$repo/$file"
+crash_line=$((line + 1))
+run check "$exercise"
+expect "crash after a failure: exit code 1 (got $code)" [ "$code" = 1 ]
+expect "crash after a failure: it crashed, after one failing test" contains "$out" "crashed, and 1 test failed before that"
+expect "crash after a failure: the earlier failure is shown" contains "$out" "First failure: start rejects a negative count"
+expect "crash after a failure: the crashed test is marked" contains "$out" "(crashed here)"
+expect "crash after a failure: the tests after it are counted as not run" contains "$out" "did not run (--verbose lists them)"
+expect "crash after a failure: the crash is placed at $file:$crash_line" contains "$out" "at $file:$crash_line"
+expect "crash after a failure: the failure comes before the crash" before "$out" "First failure:" "at $file:"
+expect "crash after a failure: results.json lists all $total tests" [ "$(grep -c '"name"' "$results")" = "$total" ]
+
+# A program that hangs before main (a global's constructor): killed once at
+# the timeout; the tests that never ran come from the sources, not from
+# running it again (which hung again: twice the wait).
+cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
+cat >>"$repo/$file" <<'CODE'
+#include <cstdio>
+#include <cstdlib>
+// A global whose constructor never returns: the program hangs before main.
+static int hangAtStartUp = [] {
+  if (const char* starts = std::getenv("TWISTLINGS_E2E_STARTS")) {
+    if (FILE* f = std::fopen(starts, "a")) {
+      std::fputs("started\n", f);
+      std::fclose(f);
+    }
+  }
+  for (volatile int spin = 0;; spin = spin + 1) {
+  }
+  return 0;
+}();
+CODE
+starts=$work/starts.txt
+: >"$starts"
+export TWISTLINGS_E2E_STARTS=$starts
+started=$(date +%s)
+run check "$exercise" --timeout 2
+took=$(( $(date +%s) - started ))
+unset TWISTLINGS_E2E_STARTS
+count=$(grep -c started "$starts")
+expect "hang before main: the program was started once, not again to list its tests (got $count)" [ "$count" = 1 ]
+expect "hang before main: exit code 1 (got $code)" [ "$code" = 1 ]
+expect "hang before main: it timed out before the first test" contains "$out" "before the first test started"
+expect "hang before main: all $total tests are counted as not run" contains "$out" "$total tests did not run"
+expect "hang before main: results.json still lists all $total tests" [ "$(grep -c '"name"' "$results")" = "$total" ]
+echo "     (the run took ${took} s with a 2 s timeout, build included)"
+
+# A deleted exercise file: named, with the command that brings it back.
+rm "$repo/$file"
+run check "$exercise"
+expect "missing file: exit code 2 (got $code)" [ "$code" = 2 ]
+expect "missing file: it names the file and the reset command" \
+  contains "$out" "$file is missing: \`./twistlings reset $exercise\` brings back the starter"
+expect "missing file: not blamed on the build" bash -c '! grep -qF "build failed" <<<"$1"' _ "$out"
+run reset "$exercise" --yes
+expect "missing file: reset brings the starter back" cmp -s "$repo/$file" "$work/starter.cpp"
+
+# The build time shown is that of the build that made the program: here
+# the build before the runner's (./twistlings builds the exercises first),
+# as Ninja's log has it; "already built" when no log knows the program.
+cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
+cmake --build "$repo/build" --target exercise_02-reactor_countdown >/dev/null 2>&1
+run check "$exercise"
+if [ -f "$repo/build/.ninja_log" ]; then
+  logged=$(awk -F'\t' '$4 == "bin/exercise_02-reactor_countdown" { end = $2 } END { printf "%.1f", end / 1000 }' \
+    "$repo/build/.ninja_log")
+  expect "build time: the build that made the program ($logged s in Ninja's log), not the runner's no-op" \
+    contains "$out" "(build $logged s,"
+  touch "$repo/build/bin/exercise_02-reactor_countdown"  # a program that no build we know of made
+  run check "$exercise"
+  expect "build time: a program no log knows is 'already built'" contains "$out" "(already built, tests"
+fi
 
 echo
 if [ "$failures" -gt 0 ]; then
