@@ -48,6 +48,18 @@ struct ResumeCoroutineStep {
   void run(Chain& chain) { resumeCoroutineLater(&chain, std::exchange(handle, nullptr)); }
 };
 
+// What co_await on something other than a Deferred gives, after its compile
+// error: anything, so that the error is the only one.
+struct NotADeferredAwaiter {
+  struct AnyValue {
+    template <class V>
+    operator V() const;  // never defined: the program never builds
+  };
+  bool await_ready() const noexcept { return true; }
+  void await_suspend(std::coroutine_handle<>) const noexcept {}
+  AnyValue await_resume() const noexcept { return {}; }
+};
+
 struct PromiseBase {
   Chain* awaiting = nullptr;  // the chain the coroutine is suspended on; not owned
 };
@@ -107,6 +119,13 @@ struct DeferredPromise : PromiseBase {
     if (!c) throw std::logic_error("co_await on a moved-from Deferred handle");
     return DeferredAwaiter<U>{std::move(awaited), c};
   }
+  // Anything else: a compile error that says so in words (detail/diagnose.hpp).
+  template <class X>
+    requires(!IsDeferred<std::remove_cvref_t<X>>::value)
+  auto await_transform(X&&) {  // auto: checked where it is used, so this error comes first
+    awaitsNotADeferred<std::remove_cvref_t<X>>();
+    return NotADeferredAwaiter{};
+  }
 };
 
 template <>
@@ -135,6 +154,13 @@ struct DeferredPromise<void> : PromiseBase {
     Chain* c = chainOf(awaited);
     if (!c) throw std::logic_error("co_await on a moved-from Deferred handle");
     return DeferredAwaiter<U>{std::move(awaited), c};
+  }
+  // Anything else: a compile error that says so in words (detail/diagnose.hpp).
+  template <class X>
+    requires(!IsDeferred<std::remove_cvref_t<X>>::value)
+  auto await_transform(X&&) {  // auto: checked where it is used, so this error comes first
+    awaitsNotADeferred<std::remove_cvref_t<X>>();
+    return NotADeferredAwaiter{};
   }
 };
 

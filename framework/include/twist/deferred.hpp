@@ -30,6 +30,10 @@
 // - successResultOf, failureResultOf and co_await take the result out of the
 //   chain (Twisted leaves None behind): adding to it afterwards throws.
 // - Firing twice throws AlreadyCalledError, as in Twisted.
+// - A callback or errback whose types do not fit the chain is a compile error
+//   that says so in words and names both types (detail/diagnose.hpp): the
+//   commonest, a callback that forgot to `return`, reads "this callback takes
+//   an argument, but the step before it returns nothing (void)".
 //
 // Ownership: Deferred<T> is a handle; copies share one chain (reference
 // counted, not thread-safe: use a Deferred on its reactor's thread only). The
@@ -49,6 +53,7 @@
 #include <utility>
 
 #include "twist/detail/chain.hpp"
+#include "twist/detail/diagnose.hpp"
 #include "twist/failure.hpp"
 #include "twist/time.hpp"
 
@@ -284,6 +289,13 @@ class Deferred {
   Deferred(const Deferred& other) : chain_(other.chain_) {
     if (chain_) chain_->ref();
   }
+  // A Deferred<U> where a Deferred<T> is wanted never compiles; this exists so
+  // that the error says why in words (usually: a callback that forgot to return).
+  template <class U>
+    requires(!std::is_same_v<U, T>)
+  Deferred(const Deferred<U>&) : chain_(nullptr) {
+    detail::deferredOfAnotherType<U, T>();
+  }
   Deferred(Deferred&& other) noexcept : chain_(std::exchange(other.chain_, nullptr)) {}
   Deferred& operator=(const Deferred& other) {
     if (other.chain_) other.chain_->ref();
@@ -337,26 +349,43 @@ class Deferred {
   void errback() { errback(Failure::current()); }
 
   // f(T) -> U, or Deferred<U> (waited for). Returns the handle for U.
+  // (Each check below that fails stops the build with a message naming the
+  // types, from detail/diagnose.hpp; `if constexpr` keeps the rest of the
+  // function from adding errors of its own after it.)
   template <class F>
   auto addCallback(F&& f) {
     using Fn = std::decay_t<F>;
-    static_assert(detail::TakesValue<T, Fn>::value,
-                  "addCallback: the callback must take the chain's current value (a T), or nothing for Deferred<void>");
-    using Out = detail::Unwrapped<typename detail::CallResult<T, Fn>::type>;
-    return add<Out>("addCallback", detail::Step::make<detail::CallbackStep<T, Fn>>(detail::CallbackStep<T, Fn>{std::forward<F>(f)}));
+    if constexpr (!detail::TakesValue<T, Fn>::value) {
+      using Params = typename detail::ParametersOf<Fn>::type;
+      detail::callbackCannotTake<T>(Params{});
+      using Meant = detail::Unwrapped<typename detail::ResultWithOwnParameters<Fn, Params>::type>;
+      return Deferred<std::remove_cvref_t<Meant>>();  // the chain goes on as if the callback had fitted
+    } else {
+      using Out = detail::Unwrapped<typename detail::CallResult<T, Fn>::type>;
+      return add<Out>("addCallback",
+                      detail::Step::make<detail::CallbackStep<T, Fn>>(detail::CallbackStep<T, Fn>{std::forward<F>(f)}));
+    }
   }
 
   // f(Failure) -> T (recovers), or Deferred<T>, or throws (propagates).
+  // (Returns a Deferred<T>; `auto` only so that after a wrong return type the
+  // chain goes on with that type, and the first error stays the only one.)
   template <class F>
-  Deferred<T> addErrback(F&& f) {
+  auto addErrback(F&& f) {
     using Fn = std::decay_t<F>;
-    static_assert(std::is_invocable_v<Fn&, Failure&>, "addErrback: the errback must take a twist::Failure");
-    using R = std::invoke_result_t<Fn&, Failure&>;
-    static_assert(std::is_same_v<detail::Unwrapped<R>, T>,
-                  "addErrback: an errback must return the chain's type T (to recover) or throw (to propagate); "
-                  "for Deferred<void> it returns nothing");
-    return add<T, detail::Reads::failureOnly>(
-        "addErrback", detail::Step::make<detail::ErrbackStep<Fn>>(detail::ErrbackStep<Fn>{std::forward<F>(f)}));
+    if constexpr (!std::is_invocable_v<Fn&, Failure&>) {
+      detail::errbackCannotTake<T>(typename detail::ParametersOf<Fn>::type{});
+      return *this;
+    } else if constexpr (!std::is_same_v<detail::Unwrapped<std::invoke_result_t<Fn&, Failure&>>, T>) {
+      detail::errbackReturns<T, std::invoke_result_t<Fn&, Failure&>>();
+      if constexpr (std::is_void_v<T>)  // a value was meant to be there: go on as if it were
+        return Deferred<std::remove_cvref_t<detail::Unwrapped<std::invoke_result_t<Fn&, Failure&>>>>();
+      else
+        return *this;
+    } else {
+      return add<T, detail::Reads::failureOnly>(
+          "addErrback", detail::Step::make<detail::ErrbackStep<Fn>>(detail::ErrbackStep<Fn>{std::forward<F>(f)}));
+    }
   }
 
   // cb(T) -> U and eb(Failure) -> U; exactly one runs, and eb does not see cb's exceptions.
@@ -364,11 +393,23 @@ class Deferred {
   auto addCallbacks(CB&& cb, EB&& eb) {
     using C = std::decay_t<CB>;
     using E = std::decay_t<EB>;
-    using Out = detail::Unwrapped<typename detail::CallResult<T, C>::type>;
-    static_assert(std::is_same_v<detail::Unwrapped<std::invoke_result_t<E&, Failure&>>, Out>,
-                  "addCallbacks: the callback and the errback must return the same type");
-    return add<Out>("addCallbacks", detail::Step::make<detail::PairStep<T, C, E>>(
-                                       detail::PairStep<T, C, E>{std::forward<CB>(cb), std::forward<EB>(eb)}));
+    if constexpr (!detail::TakesValue<T, C>::value) {
+      detail::callbackCannotTake<T>(typename detail::ParametersOf<C>::type{});
+      return *this;
+    } else if constexpr (!std::is_invocable_v<E&, Failure&>) {
+      detail::errbackCannotTake<T>(typename detail::ParametersOf<E>::type{});
+      return *this;
+    } else {
+      using Out = detail::Unwrapped<typename detail::CallResult<T, C>::type>;
+      using ErrOut = detail::Unwrapped<std::invoke_result_t<E&, Failure&>>;
+      if constexpr (!std::is_same_v<ErrOut, Out>) {
+        detail::callbacksReturnDifferently<Out, ErrOut>();
+        return *this;
+      } else {
+        return add<Out>("addCallbacks", detail::Step::make<detail::PairStep<T, C, E>>(
+                                           detail::PairStep<T, C, E>{std::forward<CB>(cb), std::forward<EB>(eb)}));
+      }
+    }
   }
 
   // f called with the value (or nothing, for void) or with the Failure; what it returns recovers.
@@ -376,11 +417,22 @@ class Deferred {
   auto addBoth(F&& f) {
     using Fn = std::decay_t<F>;
     using Step = detail::BothStep<T, Fn>;
-    using OnFailure = decltype(std::declval<Step&>().onFailure(std::declval<Failure&>()));
-    using Out = detail::Unwrapped<OnFailure>;
-    static_assert(std::is_same_v<detail::Unwrapped<detail::BothValueResult<T, Fn>>, Out>,
-                  "addBoth: the function must return the same type for a value and for a Failure");
-    return add<Out>("addBoth", detail::Step::make<Step>(Step{std::forward<F>(f)}));
+    if constexpr (!detail::TakesValue<T, Fn>::value && !std::is_invocable_v<Fn&>) {
+      detail::callbackCannotTake<T>(typename detail::ParametersOf<Fn>::type{});
+      return *this;
+    } else if constexpr (!std::is_invocable_v<Fn&, Failure&> && !std::is_invocable_v<Fn&>) {
+      detail::errbackCannotTake<T>(typename detail::ParametersOf<Fn>::type{});
+      return *this;
+    } else {
+      using OnFailure = detail::Unwrapped<decltype(std::declval<Step&>().onFailure(std::declval<Failure&>()))>;
+      using OnValue = detail::Unwrapped<detail::BothValueResult<T, Fn>>;
+      if constexpr (!std::is_same_v<OnValue, OnFailure>) {
+        detail::bothReturnDifferently<OnValue, OnFailure>();
+        return *this;
+      } else {
+        return add<OnFailure>("addBoth", detail::Step::make<Step>(Step{std::forward<F>(f)}));
+      }
+    }
   }
 
   // Fails the chain with TimeoutError unless it has fired within `seconds` on `time`.
