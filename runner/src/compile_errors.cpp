@@ -4,7 +4,9 @@
 
 #include <fstream>
 #include <regex>
+#include <sstream>
 
+#include "compile_errors_source.hpp"
 #include "terminal.hpp"
 
 namespace twistlings {
@@ -54,10 +56,14 @@ bool endsWithPath(const std::string& f, std::string_view printed) {
          f[f.size() - printed.size() - 1] == '/';
 }
 
-bool isAttendeeFile(const std::string& printed, const std::vector<std::filesystem::path>& files) {
+const std::filesystem::path* attendeeFile(const std::string& printed, const std::vector<std::filesystem::path>& files) {
   for (const auto& f : files)
-    if (sameFile(printed, f)) return true;
-  return false;
+    if (sameFile(printed, f)) return &f;
+  return nullptr;
+}
+
+bool isAttendeeFile(const std::string& printed, const std::vector<std::filesystem::path>& files) {
+  return attendeeFile(printed, files) != nullptr;
 }
 
 std::vector<std::string> splitLines(const std::string& text) {
@@ -127,6 +133,105 @@ std::optional<CompileDiagnostic> linkError(const std::vector<std::string>& lines
   return std::nullopt;
 }
 
+// Type names as the attendee wrote them: std::string, not GCC's
+// std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >.
+std::string prettyTypes(std::string text) {
+  static const std::regex string(
+      R"((?:std::)?(?:__cxx11::)?basic_string<char(?:, (?:std::)?char_traits<char>, (?:std::)?allocator<char> ?)?>)");
+  static const std::regex cxx11(R"(std::__cxx11::)");
+  static const std::regex spaceBeforeRef(R"( ([&*]))");
+  static const std::regex closers(R"(([^ ]) >)");
+  text = std::regex_replace(text, string, "std::string");
+  text = std::regex_replace(text, cxx11, "std::");
+  text = std::regex_replace(text, spaceBeforeRef, "$1");
+  while (std::regex_search(text, closers)) text = std::regex_replace(text, closers, "$1>");
+  return text;
+}
+
+// A static_assert's words and its condition ("sentence"), from GCC's
+// "static assertion failed: words" and its "note: 'X' evaluates to false", or
+// Clang's "static_assert failed due to requirement 'X' "words"".
+struct StaticAssert {
+  std::string words;
+  std::string sentence;  // twist's sentences (detail/diagnose.hpp), namespace and ::value removed
+};
+
+std::optional<StaticAssert> staticAssertOf(const std::vector<std::string>& lines, size_t errorLine,
+                                           const std::string& message) {
+  static const std::regex gcc(R"(^static assertion failed(?:: (.*))?$)");
+  static const std::regex clang(R"re(^static.assert(?:ion)? failed due to requirement '(.*)'(?: "(.*)")?$)re");
+  static const std::regex gccNote(R"(^(?:‘|')(.*)(?:’|') evaluates to false$)");
+  StaticAssert found;
+  std::smatch m;
+  if (std::regex_match(message, m, clang)) {
+    found.sentence = m[1];
+    found.words = m[2];
+  } else if (std::regex_match(message, m, gcc)) {
+    found.words = m[1];
+    for (size_t j = errorLine + 1; j < lines.size(); ++j) {
+      auto loc = parseLocation(lines[j]);
+      if (!loc) continue;
+      if (loc->kind != "note") break;
+      if (std::regex_match(loc->message, m, gccNote)) {
+        found.sentence = m[1];
+        break;
+      }
+    }
+  } else {
+    return std::nullopt;
+  }
+  static const std::regex twistSentence(
+      R"(^(?:twist::detail::)?((?:the_|for_a_|a_twist_).*)::(?:value|but_this_is_not_one)$)");
+  if (std::regex_match(found.sentence, m, twistSentence))
+    found.sentence = prettyTypes(m[1]);
+  else
+    found.sentence.clear();
+  return found;
+}
+
+std::string readFile(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Lesson 04's likeliest mistake: a callback that forgets to `return`. twist's
+// check fires at the step that needs the value (or at the return statement
+// that wants a Deferred of a value); the mistake is in the callback before.
+// Moves `d` there, and says so in words. False when the sentence is another
+// one, or the source has no recognisable chain.
+bool explainForgottenReturn(CompileDiagnostic& d, const StaticAssert& check, const std::filesystem::path& source) {
+  static const std::regex nextTakes(R"(^the_step_before_returns<void>::but_this_callback_takes<(.+)>$)");
+  static const std::regex errbackReturns(R"(^the_chain_carries<void>::but_this_errback_returns<(.+)>$)");
+  static const std::regex deferredWanted(
+      R"(^the_chain_carries<void>::but_a_Deferred_of_another_type_is_wanted_here<(.+)>$)");
+  std::smatch m;
+  std::string need;
+  bool atLastStep = false;
+  if (std::regex_match(check.sentence, m, nextTakes)) {
+    need = "the next step (line " + std::to_string(d.line) + ") takes a `" + m[1].str() + "`";
+  } else if (std::regex_match(check.sentence, m, errbackReturns)) {
+    need = "the errback after it (line " + std::to_string(d.line) + ") returns a `" + m[1].str() + "`";
+  } else if (std::regex_match(check.sentence, m, deferredWanted)) {
+    need = "a `Deferred<" + m[1].str() + ">` is wanted (line " + std::to_string(d.line) + ")";
+    atLastStep = true;
+  } else {
+    return false;
+  }
+  std::string text = readFile(source);
+  SourcePosition stop{d.line, d.column};
+  auto callback = atLastStep ? callbackOfLastStep(text, stop) : callbackOfStepBefore(text, stop);
+  if (!callback) return false;
+  d.origin = "the compiler stopped at line " + std::to_string(d.line) + (d.origin.empty() ? "" : ", " + d.origin);
+  d.line = callback->line;
+  d.column = callback->column;
+  d.source = quoteFromFile(source.string(), d.line, d.column);
+  d.message = "this callback returns nothing (`void`), where the chain needed a value or a Deferred: " + need +
+              ". Did you forget to `return`?";
+  return true;
+}
+
 }  // namespace
 
 std::optional<CompileDiagnostic> firstCompileError(std::string_view buildOutput,
@@ -181,6 +286,16 @@ std::optional<CompileDiagnostic> firstCompileError(std::string_view buildOutput,
         d.source = quoteAfter(lines, bestLine);
         if (d.source.empty()) d.source = quoteFromFile(d.file, d.line, d.column);
         d.inAttendeeFile = true;
+      }
+    }
+    // A static_assert says its words without the compiler's wrapping; twist's
+    // name the types in their condition, which the origin line keeps.
+    if (auto check = staticAssertOf(lines, i, loc->message)) {
+      if (!check->words.empty()) d.message = check->words;
+      if (!check->sentence.empty()) {
+        const std::filesystem::path* source = d.inAttendeeFile ? attendeeFile(d.file, attendeeFiles) : nullptr;
+        if (!source || !explainForgottenReturn(d, *check, *source))
+          d.origin += (d.origin.empty() ? "" : "; ") + std::string("twist's check: ") + check->sentence;
       }
     }
     return d;
