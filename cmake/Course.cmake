@@ -21,6 +21,7 @@
 # fails at least one hidden test; the contract headers of both are identical.
 
 include(${CMAKE_CURRENT_LIST_DIR}/CourseManifest.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/Listings.cmake)  # every listing in lessons/ and slides/ compiles
 
 # Every exercise's program: what ./twistlings builds (keeping going past the
 # ones that do not compile yet) before it starts the runner.
