@@ -206,8 +206,9 @@ namespace {
 
 const std::string kFixtures = COURSE_LISTINGS_FIXTURES;
 
-ProcessResult runCheck(const std::string& check, const std::string& file, std::vector<std::string> extra = {}) {
-  std::vector<std::string> argv{COURSE_LISTINGS_PROGRAM, "--check", check, "--root", kFixtures,
+ProcessResult runCheck(const std::string& check, const std::string& file, std::vector<std::string> extra = {},
+                       const std::string& root = kFixtures) {
+  std::vector<std::string> argv{COURSE_LISTINGS_PROGRAM, "--check", check, "--root", root,
                                 "--cxx", COURSE_LISTINGS_CXX, std::string("--include-dirs=") + COURSE_LISTINGS_INCLUDES};
   argv.insert(argv.end(), extra.begin(), extra.end());
   argv.push_back(file);
@@ -241,7 +242,7 @@ TEST_CASE("the good fixture lesson passes: whole units, fragments and bodies aft
   CHECK_THAT(r.out, Contains("lessons/01-good/README.md:5: ok: this `cpp` listing compiles"));
   CHECK_THAT(r.out, Contains("lessons/01-good/README.md:18: ok: this `cpp fragment` listing compiles"));
   CHECK_THAT(r.out, Contains("lessons/01-good/README.md:26: ok: this `cpp body` listing compiles"));
-  CHECK_THAT(r.out, Contains("4 C++ listing(s) checked, 0 error(s)"));
+  CHECK_THAT(r.out, Contains("5 C++ listing(s) checked, 0 error(s)"));
 }
 
 TEST_CASE("a `fails` listing that fails passes, and shows its first error so a human can see it is the intended one") {
@@ -251,6 +252,18 @@ TEST_CASE("a `fails` listing that fails passes, and shows its first error so a h
   CHECK_THAT(r.out, Contains("lessons/01-good/README.md:34: note: this `cpp body fails` listing fails to compile, as it "
                              "should (the listing at line 32): "));
   CHECK_THAT(r.out, Contains("operator+"));
+}
+
+TEST_CASE("a pitfall whose error is raised inside a twist header is placed at the README line that led there") {
+  // Checked from the repository's root (written "a/b/../.."), as ctest checks the lessons.
+  ProcessResult r = runCheck("cpp", "cmake/tests/listings/lessons/01-good/README.md", {}, kFixtures + "/../../..");
+  INFO(r.out);
+  CHECK(r.exitCode == 0);
+  // g++ says "required from here", clang++ "in instantiation ... requested here": either names line 72.
+  CHECK_THAT(r.out, Contains("cmake/tests/listings/lessons/01-good/README.md:72: note: this `cpp fragment fails` "
+                             "listing fails to compile, as it should (the listing at line 70): "));
+  // The header's path is given from the repository's root, as the lesson's own path is.
+  CHECK_THAT(r.out, Contains("(at framework/include/twist/"));
 }
 
 TEST_CASE("a deck's fragments and bodies use the scaffold of the lesson with the deck's name") {

@@ -85,7 +85,8 @@ int report(const std::string& file, std::vector<Finding> findings) {
 }
 
 twist::Deferred<int> checkFile(twist::Reactor& reactor, Options options, std::string file) {
-  fs::path root = fs::absolute(options.root);
+  // Normal form (no "/."), so messages can drop it from the paths the compiler prints.
+  fs::path root = fs::absolute(options.root).lexically_normal();
   std::string text;
   try {
     text = readFile(root / file);

@@ -81,7 +81,7 @@ CompilerError firstCompilerError(std::string_view output, std::string_view markd
 namespace {
 
 std::string withoutRoot(std::string text, const std::filesystem::path& root) {
-  std::string prefix = root.string();
+  std::string prefix = root.lexically_normal().string();
   if (prefix.empty()) return text;
   if (prefix.back() != '/') prefix += '/';
   for (size_t at; (at = text.find(prefix)) != std::string::npos;) text.erase(at, prefix.size());
