@@ -100,8 +100,13 @@ int runCli(int argc, char** argv) {
 
   auto* doctorCmd = app.add_subcommand("doctor", "Check the compiler, CMake, libraries, network, file watcher and sanitizers");
 
-  auto* agenda = app.add_subcommand("agenda", "The lessons with their minutes and clock times");
-  agenda->add_option("--start", start, "The start time, HH:MM");
+  auto* agenda = app.add_subcommand("agenda", "The workshop's timeline: talk and hands-on per lesson, clock times, breaks");
+  agenda->add_option("--start", start, "The start time, HH:MM (without it: times from the start, +H:MM)");
+  std::vector<std::string> breaks;
+  agenda->add_option("--break", breaks,
+                     "A break, HH:MM+MINUTES (10:30+15; without --start, H:MM from the start); repeatable. "
+                     "One asked for during a lesson starts when that lesson ends");
+  agenda->add_flag("--json", json, "Print the timeline as JSON");
 
   std::string address;
   auto* connectCmd = app.add_subcommand(
@@ -132,7 +137,7 @@ int runCli(int argc, char** argv) {
   return guarded([&]() -> int {
     Context c = Context::load();
     if (*list) return listCommand(c, json);
-    if (*agenda) return agendaCommand(c, start);
+    if (*agenda) return agendaCommand(c, start, breaks, json);
     if (*show) return showLesson(c.course, lessonFor(c, id));
     if (*hint) return hintCommand(c, *c.select(id).front());
     if (*solution) {

@@ -39,6 +39,7 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
   int worst = 0;
   nlohmann::json all = nlohmann::json::array();
   BuildProgress progress{c.interactive && !flags.json};
+  bool coreDoneSaid = false;
   for (const Exercise* e : exercises) {
     GradeOptions options;
     if (flags.solution) options.kind = "solution";
@@ -61,8 +62,12 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
     }
     VerdictContext vc = c.verdictContext(*e);
     vc.verbose = flags.verbose;
-    if (exercises.size() > 1 || flags.solution) vc.nextExercise.clear();  // "next" only for the one exercise being worked on
     std::printf("%s", renderVerdict(r, *e, vc, c.paint).c_str());
+    if (r.verdict == Verdict::Pass && !flags.solution && !coreDoneSaid) {
+      std::string note = c.coreDoneNote(*e);  // said once, not after each exercise of a lesson
+      coreDoneSaid = !note.empty();
+      std::printf("%s", note.c_str());
+    }
     std::fflush(stdout);
   }
   if (flags.json) std::printf("%s\n", (exercises.size() == 1 ? all[0] : all).dump(2).c_str());
@@ -97,7 +102,7 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     co_return 2;
   }
   std::printf("%s\n", c.paint.bold("exercise                        result      tests    time").c_str());
-  int passed = 0, testsPassed = 0, testsTotal = 0, worst = 0;
+  int corePassed = 0, core = 0, stretchPassed = 0, stretch = 0, testsPassed = 0, testsTotal = 0, worst = 0;
   for (const Exercise* e : exercises) {
     GradeOptions options;
     options.kind = solutions ? "solution" : "exercise";
@@ -107,7 +112,8 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     int ok = static_cast<int>(r.tests.size()) - r.failed();
     testsPassed += ok;
     testsTotal += static_cast<int>(r.tests.size());
-    passed += r.verdict == Verdict::Pass;
+    (e->stretch ? stretch : core) += 1;
+    (e->stretch ? stretchPassed : corePassed) += r.verdict == Verdict::Pass;
     worst = std::max(worst, exitCodeOf(r));
     const char* word = "";
     switch (r.verdict) {
@@ -122,12 +128,13 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     char line[256];
     std::snprintf(line, sizeof line, "%-31s %s%*s %3d/%-3zu  %4.1f s", e->id().c_str(), result.c_str(),
                   static_cast<int>(11 - std::string(word).size()), "", ok, r.tests.size(), r.buildSeconds + r.runSeconds);
-    std::printf("%s\n", line);
+    std::printf("%s%s\n", line, e->stretch ? c.paint.cyan("  stretch").c_str() : "");
     std::fflush(stdout);
   }
-  int total = static_cast<int>(exercises.size());
-  std::printf("\nScore: %d of %d exercises pass (%d%%), %d of %d tests.\n", passed, total,
-              total == 0 ? 0 : passed * 100 / total, testsPassed, testsTotal);
+  // The core path is the workshop; stretch exercises are counted apart.
+  std::printf("\nCore: %d of %d pass.", corePassed, core);
+  if (stretch > 0) std::printf(" Stretch: %d of %d.", stretchPassed, stretch);
+  std::printf(" Tests: %d of %d pass.\n", testsPassed, testsTotal);
   co_return worst;
 }
 

@@ -1,8 +1,7 @@
-// cmd_list.cpp — list, the status line, the welcome, and the agenda.
+// cmd_list.cpp — list, the status line and the welcome: where the attendee is
+// on the core path, the stretch exercises beside it, and what to do next.
 #include <cstdio>
-#include <ctime>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 #include "commands.hpp"
@@ -23,54 +22,126 @@ std::string pad(const std::string& s, size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+// The first line of list and status: how far along the core path, the
+// stretch exercises beside it; or that progress is unknown.
 std::string summaryLine(const Context& c) {
-  auto [done, total] = c.doneOfTotal();
+  Tally t = c.tally();
+  if (c.progress.incomplete() && t.unknown > 0) {
+    bool none = t.unknown == t.core + t.stretch;
+    // "Missing", not "deleted": it may never have been written (files edited before the first check).
+    std::string what = none ? "Progress unknown: .twistlings/progress.json is missing (was .twistlings/ deleted?) and "
+                              "your exercise files are no longer their starters"
+                            : "Progress partly unknown: .twistlings/progress.json went missing, and " +
+                                  std::to_string(t.unknown) + " of the exercises have not been checked since";
+    return c.paint.yellow(what + ". ./twistlings verify checks every exercise and rebuilds it.");
+  }
   std::ostringstream out;
-  out << done << " of " << total << " exercises done  " << progressBar(done, total, 20) << " "
-      << (total == 0 ? 0 : done * 100 / total) << "%";
+  out << t.coreDone << " of " << t.core << " core exercises done  " << progressBar(t.coreDone, t.core, 20) << " "
+      << (t.core == 0 ? 0 : t.coreDone * 100 / t.core) << "%";
+  if (t.stretch > 0) out << c.paint.dim("  · stretch: " + std::to_string(t.stretchDone) + " of " + std::to_string(t.stretch));
   return out.str();
 }
 
+// What to do next: the core path first; then the stretch exercises, said to
+// be stretch; then the score.
 std::string nextStep(const Context& c) {
+  Tally t = c.tally();
+  std::string changed;
+  if (t.changedSincePass > 0)
+    changed = c.paint.yellow(std::to_string(t.changedSincePass) +
+                             (t.changedSincePass == 1 ? " exercise has" : " exercises have") +
+                             " changed since it passed: check again (list marks them).") + "\n";
+  if (c.progress.incomplete() && t.unknown > 0)
+    return changed + "Next: " + c.paint.bold("./twistlings verify") + " finds where you are; then " +
+           c.paint.bold("./twistlings") + " goes on from there.\n";
   const Exercise* e = c.current();
-  if (e == nullptr) return "Every exercise passes. ./twistlings verify prints your score.\n";
-  return "Next: " + c.paint.bold(e->id()) + ". Read the lesson with " + c.paint.bold("./twistlings show " + e->lesson) +
-         ", edit exercises/" + e->lesson + "/, then " + c.paint.bold("./twistlings check") + ".\n";
+  if (e == nullptr) {
+    if (t.core + t.stretch == 0) return "There are no exercises yet.\n";
+    return changed + (t.stretch > 0 ? "Every exercise passes, the stretch ones too. " : "Every exercise passes. ") +
+           c.paint.bold("./twistlings verify") + " prints your score.\n";
+  }
+  if (e->stretch) {
+    int left = t.stretch - t.stretchDone;
+    return changed + "Every core exercise passes: that is the workshop's path, done. " +
+           "For when you have time, the stretch exercises (" + std::to_string(left) + " left): next is " +
+           c.paint.bold(e->id()) + ", " + c.paint.bold("./twistlings check " + e->id()) + ".\n";
+  }
+  return changed + "Next: " + c.paint.bold(e->id()) + ". Read the lesson with " +
+         c.paint.bold("./twistlings show " + e->lesson) + ", edit exercises/" + e->lesson + "/, then " +
+         c.paint.bold("./twistlings check") + ".\n";
+}
+
+// The mark before an exercise in list, nine columns wide, and what it adds after the id.
+std::pair<std::string, std::string> markOf(const Context& c, const Exercise& e, const Exercise* current) {
+  switch (c.state(e)) {
+    case ExerciseState::Done: return {c.paint.green("✓ done   "), ""};
+    case ExerciseState::DoneChanged: return {c.paint.yellow("~ changed"), "done, changed since: check again"};
+    case ExerciseState::Unknown: return {c.paint.yellow("? unknown"), "not checked since progress was lost"};
+    case ExerciseState::Pending: break;
+  }
+  return {&e == current ? c.paint.yellow("→ current") : "· pending", ""};
+}
+
+const char* stateName(ExerciseState s) {
+  switch (s) {
+    case ExerciseState::Done: return "done";
+    case ExerciseState::DoneChanged: return "changed";
+    case ExerciseState::Unknown: return "unknown";
+    case ExerciseState::Pending: return "pending";
+  }
+  return "pending";
+}
+
+std::string minutesOf(const Lesson& lesson) {
+  return std::to_string(lesson.minutes()) + " min (" + std::to_string(lesson.talkMinutes) + " talk + " +
+         std::to_string(lesson.handsOnMinutes) + " hands-on)";
 }
 
 }  // namespace
 
 int listCommand(Context& c, bool json) {
   const Exercise* current = c.current();
+  Tally t = c.tally();
   if (json) {
     nlohmann::json lessons = nlohmann::json::array();
     for (const auto& lesson : c.course.lessons()) {
       nlohmann::json exercises = nlohmann::json::array();
       for (const auto& e : lesson.exercises) {
         ExerciseProgress p = c.progress.get(e.id());
-        exercises.push_back({{"id", e.id()}, {"name", e.name}, {"done", p.done}, {"checked", p.checked},
-                             {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
+        ExerciseState state = c.state(e);
+        exercises.push_back({{"id", e.id()}, {"name", e.name}, {"stretch", e.stretch}, {"state", stateName(state)},
+                             {"done", p.done}, {"changed_since_pass", state == ExerciseState::DoneChanged},
+                             {"checked", p.checked}, {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
                              {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)}});
       }
-      lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes()}, {"exercises", exercises}});
+      lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes()},
+                         {"talk", lesson.talkMinutes}, {"hands_on", lesson.handsOnMinutes}, {"exercises", exercises}});
     }
-    auto [done, total] = c.doneOfTotal();
-    nlohmann::json doc{{"lessons", lessons}, {"done", done}, {"total", total},
-                       {"current", current ? nlohmann::json(current->id()) : nlohmann::json(nullptr)}};
+    nlohmann::json doc{{"lessons", lessons},
+                       {"done", t.coreDone + t.stretchDone},
+                       {"total", t.core + t.stretch},
+                       {"core", {{"done", t.coreDone}, {"total", t.core}}},
+                       {"stretch", {{"done", t.stretchDone}, {"total", t.stretch}}},
+                       {"progress_unknown", c.progress.incomplete() && t.unknown > 0},
+                       {"current", current ? nlohmann::json(current->id()) : nlohmann::json(nullptr)},
+                       {"current_is_stretch", current != nullptr && current->stretch}};
     std::printf("%s\n", doc.dump(2).c_str());
     return 0;
   }
   std::printf("%s\n\n", summaryLine(c).c_str());
   for (const auto& lesson : c.course.lessons()) {
     std::printf("%s %s %s\n", c.paint.bold(pad(lesson.id, 14)).c_str(), pad(lesson.title, 50).c_str(),
-                c.paint.dim(std::to_string(lesson.minutes()) + " min").c_str());
+                c.paint.dim(minutesOf(lesson)).c_str());
     if (lesson.exercises.empty()) std::printf("    %s\n", c.paint.dim("(reading only)").c_str());
     for (const auto& e : lesson.exercises) {
       ExerciseProgress p = c.progress.get(e.id());
-      std::string mark = p.done ? c.paint.green("✓ done   ") : (&e == current ? c.paint.yellow("→ current") : "· pending");
-      std::string note;
-      if (!p.done && p.lastStatus == "fail") note = c.paint.dim("  (last check: failing)");
-      if (!p.done && p.lastStatus == "error") note = c.paint.dim("  (last check: did not build or crashed)");
+      auto [mark, said] = markOf(c, e, current);
+      std::string note = e.stretch ? c.paint.cyan("  stretch") : "";
+      if (!said.empty()) note += c.paint.dim("  (" + said + ")");
+      bool failing = p.lastStatus == "fail" || p.lastStatus == "error";
+      if (failing && c.state(e) != ExerciseState::Done) {
+        note += c.paint.dim(p.lastStatus == "fail" ? "  (last check: failing)" : "  (last check: did not build or crashed)");
+      }
       if (p.hintsShown > 0) note += c.paint.dim("  hints " + std::to_string(p.hintsShown) + "/" + std::to_string(e.hints.size()));
       std::printf("    %s %s%s\n", mark.c_str(), e.id().c_str(), note.c_str());
     }
@@ -91,46 +162,14 @@ std::string welcomeText(const Context& c) {
   out << c.paint.bold("Welcome to twistlings") << ": event-driven programming the Twisted way, in C++.\n"
       << summaryLine(c) << "\n";
   if (const Exercise* e = c.current()) {
-    out << "You are on " << c.paint.bold(e->id()) << ". In another window:\n"
+    if (e->stretch) out << "Every core exercise passes. The stretch exercises are for when you have time.\n";
+    out << "You are on " << c.paint.bold(e->id()) << (e->stretch ? " (stretch)" : "") << ". In another window:\n"
         << "  1. read the lesson:   " << c.paint.bold("./twistlings show " + e->lesson) << "\n"
         << "  2. edit the exercise: exercises/" << e->lesson << "/" << e->files.back() << "\n"
         << "  3. save: this window checks it on every save, and moves on when it passes.\n";
   }
   out << c.paint.dim("Keys: h hint · l list · n next · r re-run · q quit") << "\n";
   return out.str();
-}
-
-int agendaCommand(Context& c, const std::optional<std::string>& start) {
-  int startMinutes = -1;
-  if (start) {
-    std::smatch m;
-    static const std::regex clock(R"(^([01]?\d|2[0-3]):([0-5]\d)$)");
-    if (!std::regex_match(*start, m, clock)) {
-      std::fprintf(stderr, "twistlings: --start wants a time of day as HH:MM (24-hour), like 09:30, not '%s'\n", start->c_str());
-      return 2;
-    }
-    startMinutes = std::stoi(m[1]) * 60 + std::stoi(m[2]);
-  }
-  auto clockTime = [&](int offset) {
-    char text[16];
-    if (startMinutes >= 0) {
-      int t = (startMinutes + offset) % (24 * 60);
-      std::snprintf(text, sizeof text, "%02d:%02d", t / 60, t % 60);
-    } else {
-      std::snprintf(text, sizeof text, "+%d:%02d", offset / 60, offset % 60);
-    }
-    return std::string(text);
-  };
-  int at = 0;
-  std::printf("%s\n", c.paint.bold(startMinutes >= 0 ? "The agenda (breaks and questions not counted)"
-                                                     : "The agenda, from the start (use --start HH:MM for clock times)").c_str());
-  for (const auto& lesson : c.course.lessons()) {
-    std::printf("  %s–%s  %3d min  %s  %s\n", clockTime(at).c_str(), clockTime(at + lesson.minutes()).c_str(), lesson.minutes(),
-                c.paint.bold(pad(lesson.id, 14)).c_str(), lesson.title.c_str());
-    at += lesson.minutes();
-  }
-  std::printf("  %d min in all, %zu lessons.\n", at, c.course.lessons().size());
-  return 0;
 }
 
 }  // namespace twistlings

@@ -22,6 +22,23 @@
 
 namespace twistlings {
 
+// How far the attendee is: the core path (what the agenda and "what's next"
+// follow) and the stretch exercises (for the fast half of the room) apart.
+struct Tally {
+  int coreDone = 0, core = 0;
+  int stretchDone = 0, stretch = 0;
+  int changedSincePass = 0;   // done, but a file changed since it passed
+  int unknown = 0;            // progress incomplete and not checked since
+};
+
+// Where an exercise stands, as list shows it.
+enum class ExerciseState {
+  Done,            // passed, and its files are as they were then
+  DoneChanged,     // passed, but a file changed since: check again
+  Unknown,         // progress was lost and it has not been checked since
+  Pending,         // not passed yet
+};
+
 struct Context {
   Paths paths;
   Course course;
@@ -29,24 +46,39 @@ struct Context {
   term::Painter paint{false};
   bool interactive = false;     // stdin and stdout are terminals
 
-  // Loads the course and the progress (a corrupt progress file: warned about, moved aside).
+  // Loads the course and the progress (a corrupt progress file: warned about,
+  // moved aside). Without a progress file, asks git whether the exercises are
+  // still their starters; when they are not, progress is marked incomplete.
   static Context load();
-  // How many exercises are done, of how many.
+  // How many exercises are done, of how many (core and stretch together).
   std::pair<int, int> doneOfTotal() const;
-  // The first exercise not done, or nullptr when all are.
+  Tally tally() const;
+  // What to work on: the first core exercise not done; once every core one
+  // is done, the first stretch exercise not done; nullptr when all are done.
   const Exercise* current() const;
-  // The exercise after e in course order that is not done yet, or nullptr.
+  // Every core exercise is done (there may be stretch ones left).
+  bool coreDone() const;
+  // What to go on with after e: the next core exercise not done (after e in
+  // course order, then from the start), else likewise the next stretch one;
+  // never e itself; nullptr when nothing else is left.
   const Exercise* nextAfter(const Exercise& e) const;
+  ExerciseState state(const Exercise& e) const;
   // The exercises an optional id names; no id: the current one.
   std::vector<const Exercise*> select(const std::optional<std::string>& id) const;
 
   // Writes progress.json; a failure is a warning on stderr, never the end of a command.
   void saveProgress();
-  // Remembers a grading of e (checked, its status, done on a pass) and saves it.
+  // Remembers a grading of e (checked, its status; on a pass, done and the
+  // digest of its files) and saves it. Progress stops being incomplete once
+  // every exercise has been checked since it was lost.
   void record(const Exercise& e, const GradeResult& result);
   // What e's verdict needs to say: paths relative to the root, the next hint,
   // and the exercise to go on with (after recording, so a pass counts).
   VerdictContext verdictContext(const Exercise& e) const;
+  // After e passed: a line saying the core path is done and that what comes
+  // next is stretch, when that is so (the verdict's "Next:" cannot tell);
+  // empty otherwise.
+  std::string coreDoneNote(const Exercise& e) const;
 };
 
 struct CheckFlags {
@@ -65,7 +97,8 @@ twist::Deferred<int> watchCommand(twist::Reactor& reactor, Context& context, con
 int hintCommand(Context& context, const Exercise& exercise);
 int solutionCommand(Context& context, const Exercise& exercise, bool diff, bool force);
 int resetCommand(Context& context, const std::vector<const Exercise*>& exercises, bool yes);
-int agendaCommand(Context& context, const std::optional<std::string>& start);
+int agendaCommand(Context& context, const std::optional<std::string>& start, const std::vector<std::string>& breaks,
+                  bool json);
 twist::Deferred<int> connectCommand(twist::Reactor& reactor, const std::string& address, int stdinFd = 0, int stdoutFd = 1);
 // No command, not in a terminal: where you are and what is next.
 int statusCommand(Context& context);

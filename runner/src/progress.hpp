@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "files.hpp"
 
@@ -26,7 +27,12 @@ struct ExerciseProgress {
   bool done = false;        // it passed
   int hintsShown = 0;       // how many of its tiered hints were shown
   std::string lastStatus;   // "pass", "fail", "error", or empty
+  std::string passDigest;   // filesDigest() of the attendee's files when it last passed; empty: not known
 };
+
+// A digest of files' names and contents (FNV-1a, 64 bits, as hex): equal
+// digests mean unchanged files. A missing file counts as its own content.
+std::string filesDigest(const std::vector<std::filesystem::path>& files);
 
 class Progress {
  public:
@@ -37,12 +43,20 @@ class Progress {
   ExerciseProgress& of(const std::string& exerciseId) { return exercises_[exerciseId]; }
   ExerciseProgress get(const std::string& exerciseId) const;
   bool done(const std::string& exerciseId) const { return get(exerciseId).done; }
+  // Whether a progress file was there to load (false: none yet, or a corrupt one moved aside).
+  bool existed() const { return existed_; }
+  // Incomplete: started again while earlier work existed, so an exercise
+  // without a check since may be done or not. Saved with the rest.
+  bool incomplete() const { return incomplete_; }
+  void setIncomplete(bool incomplete) { incomplete_ = incomplete; }
   // Writes progress.json atomically; throws std::runtime_error naming the path on failure.
   void save() const;
 
  private:
   std::filesystem::path file_;
   std::map<std::string, ExerciseProgress> exercises_;
+  bool existed_ = false;
+  bool incomplete_ = false;
 };
 
 }  // namespace twistlings

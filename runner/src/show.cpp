@@ -17,13 +17,21 @@ namespace twistlings {
 
 std::string lessonHeader(const Lesson& lesson, int width, bool color) {
   term::Painter paint(color);
-  std::vector<std::string> parts = {lesson.id, lesson.title, std::to_string(lesson.minutes()) + " min"};
-  if (!lesson.exercises.empty()) {
-    std::string names;
-    for (const Exercise& e : lesson.exercises) names += (names.empty() ? "" : ", ") + e.name;
-    parts.push_back((lesson.exercises.size() == 1 ? "exercise: " : "exercises: ") + names);
-    parts.push_back("check: ./twistlings check " + lesson.exercises.front().id());
+  std::vector<std::string> parts = {lesson.id, lesson.title,
+                                    std::to_string(lesson.minutes()) + " min (" + std::to_string(lesson.talkMinutes) +
+                                        " talk, " + std::to_string(lesson.handsOnMinutes) + " hands-on)"};
+  std::string core, stretch;
+  const Exercise* first = nullptr;
+  for (const Exercise& e : lesson.exercises) {
+    std::string& names = e.stretch ? stretch : core;
+    names += (names.empty() ? "" : ", ") + e.name;
+    if (first == nullptr && !e.stretch) first = &e;
   }
+  if (!core.empty()) parts.push_back((core.find(',') == std::string::npos ? "exercise: " : "exercises: ") + core);
+  // Stretch ones are for the fast half of the room: named, and apart.
+  if (!stretch.empty()) parts.push_back("stretch: " + stretch);
+  if (first == nullptr && !lesson.exercises.empty()) first = &lesson.exercises.front();
+  if (first != nullptr) parts.push_back("check: ./twistlings check " + first->id());
   // Parts are kept whole: a line holds as many as fit, joined by " · ".
   std::string out;
   std::string line;

@@ -1,6 +1,7 @@
 // show.hpp — the `show [id]` command: a lesson's text (lessons/<id>/README.md)
 // rendered for the terminal (markdown.hpp) under a header line that says the
-// lesson's id, title and minutes, its exercises and how to check them; paged
+// lesson's id, title and minutes (talk and hands-on), its core exercises and
+// its stretch ones apart, and how to check the first core one; paged
 // when taller than the screen (pager.hpp). Colour follows stdout
 // (term::Painter::forFd(1): off for NO_COLOR, TERM=dumb, or a pipe).
 #pragma once

@@ -104,3 +104,55 @@ TEST_CASE("an atomic write into a directory that cannot be written throws naming
   }
   CHECK_THROWS_WITH(writeFileAtomically("/proc/twistlings-cannot/f.json", "x"), twist_catch::Contains("/proc/twistlings-cannot/f.json"));
 }
+
+TEST_CASE("the digest of a pass and a lost progress are kept across restarts") {
+  TempDir dir;
+  {
+    Progress p = Progress::load(dir.path);
+    CHECK_FALSE(p.existed());
+    CHECK_FALSE(p.incomplete());
+    p.of("02-reactor/countdown").done = true;
+    p.of("02-reactor/countdown").passDigest = "0123456789abcdef";
+    p.setIncomplete(true);
+    p.save();
+  }
+  Progress again = Progress::load(dir.path);
+  CHECK(again.existed());
+  CHECK(again.get("02-reactor/countdown").passDigest == "0123456789abcdef");
+  INFO("incomplete survives a restart until every exercise has been checked again");
+  CHECK(again.incomplete());
+  again.setIncomplete(false);
+  again.save();
+  CHECK_FALSE(Progress::load(dir.path).incomplete());
+  CHECK_THAT(slurp(dir.path / "progress.json"), !twist_catch::Contains("incomplete"));
+}
+
+TEST_CASE("a corrupt progress file did not exist as far as progress goes") {
+  TempDir dir;
+  std::ofstream(dir.path / "progress.json") << R"({"incomplete": true, "exercises": 7})";
+  Progress p = Progress::load(dir.path);
+  CHECK_FALSE(p.existed());
+  CHECK_FALSE(p.incomplete());
+}
+
+TEST_CASE("the files digest changes with a file's content, name, or absence") {
+  TempDir dir;
+  fs::path a = dir.path / "a.cpp", b = dir.path / "b.cpp";
+  std::ofstream(a) << "int x;\n";
+  std::ofstream(b) << "int y;\n";
+  std::string before = filesDigest({a, b});
+  CHECK(before.size() == 16);
+  CHECK(filesDigest({a, b}) == before);
+  std::ofstream(a) << "int x = 1;\n";
+  CHECK(filesDigest({a, b}) != before);
+  std::ofstream(a) << "int x;\n";
+  CHECK(filesDigest({a, b}) == before);
+  INFO("the same bytes split differently between two files are not the same files");
+  std::ofstream(a) << "int x;\nint y;\n";
+  std::ofstream(b) << "";
+  CHECK(filesDigest({a, b}) != before);
+  std::ofstream(a) << "int x;\n";
+  std::ofstream(b) << "int y;\n";
+  fs::remove(b);
+  CHECK(filesDigest({a, b}) != before);
+}

@@ -34,6 +34,19 @@ TEST_CASE("the lesson header names the lesson, its minutes, its exercises and th
   CHECK(header.find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("the lesson header says talk and hands-on, and names stretch exercises apart from the core ones") {
+  Lesson lesson = reactorLesson();
+  Exercise timeout = lesson.exercises.front();
+  timeout.name = "timeout";
+  timeout.stretch = true;
+  lesson.exercises.insert(lesson.exercises.begin(), timeout);  // even listed first, it is not where to start
+  std::string header = lessonHeader(lesson, 200, false);
+  CHECK_THAT(header, twist_catch::Contains("7 talk, 13 hands-on"));
+  CHECK_THAT(header, twist_catch::Contains("exercise: countdown"));
+  CHECK_THAT(header, twist_catch::Contains("stretch: timeout"));
+  CHECK_THAT(header, twist_catch::Contains("check: ./twistlings check 02-reactor/countdown"));
+}
+
 TEST_CASE("showing a lesson whose text is missing exits 2 instead of printing nothing") {
   namespace fs = std::filesystem;
   fs::path root = fs::temp_directory_path() / ("twistlings-show-" + std::to_string(::getpid()));
