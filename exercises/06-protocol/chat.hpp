@@ -9,23 +9,19 @@
 //
 //   ChatFactory room;
 //   auto port = twist::listenTCP(reactor, 8000, room, 50, "127.0.0.1");
-//   reactor.run();    // then, in two terminals: nc -C 127.0.0.1 8000
+//   reactor.run();    // then, in two terminals: ./twistlings connect 127.0.0.1:8000
 //
 // The wire format. Lines end with "\r\n" both ways: LineReceiver's default
-// delimiter, so the protocol does not change it (nc -C sends "\r\n").
+// delimiter, so the protocol does not change it.
 // The server sends exactly these lines (shown without their "\r\n"):
 //
 //   when                           to whom           the line
 //   a member joins                 the newcomer      * welcome guest3 (3 online)
 //                                  every other one   * guest3 joined
 //   a member says "hi there"       every other one   <guest3> hi there
-//   "/nick alice" accepted         the member        * you are now alice
-//                                  every other one   * guest3 is now alice
-//   "/nick alice", alice in use    the member        ! nick alice is taken
-//   "/nick" with a bad name        the member        ! invalid nick, use 1 to 16 letters, digits or _
-//   any other line starting "/"    the member        ! unknown command, try /nick NAME or /quit
+//   any other line starting "/"    the member        ! unknown command, try /quit
 //   "/quit"                        the member        * bye        (then the connection closes)
-//   a member leaves (any cause)    every other one   * alice left
+//   a member leaves (any cause)    every other one   * guest3 left
 //
 // The rules the tests check:
 // - Joining: the newcomer's nick is room().nextGuestName() (guest1, guest2,
@@ -33,15 +29,10 @@
 //   welcome counts the members, the newcomer included.
 // - Messages: a line not starting with '/' goes to every other member; the
 //   sender never gets it back. An empty line is ignored.
-// - "/nick NAME": the line "/nick", or a line starting with "/nick " (with a
-//   space: "/nickname" is an unknown command). NAME is everything after
-//   "/nick ", so "/nick" and "/nick " give the empty name and "/nick a b"
-//   the name "a b". First isValidNick(NAME), else "invalid"; then
-//   room().find(NAME), a nick in use by any member (yours included), else
-//   "taken". A refused nick changes nothing and tells no one else.
 // - "/quit" (exactly): "* bye", then transport->loseConnection(), which
 //   sends what is buffered before closing (abortConnection would drop the
-//   bye). It stops LineReceiver from handling the lines after it.
+//   bye). On a real transport it sets `disconnecting`, which stops
+//   LineReceiver from handling the lines after "/quit".
 // - Leaving happens in connectionLost, whatever ended the connection (/quit,
 //   the peer closing, an error), and nowhere else. Once a member has left,
 //   it is sent nothing more.
@@ -71,7 +62,7 @@ class ChatProtocol : public twist::LineReceiver {
   // the others are told.
   void connectionMade() override;
   // One line from this member, without its "\r\n", valid only during the
-  // call: a message, "/nick NAME", "/quit" or an unknown command.
+  // call: a message, "/quit" or an unknown command.
   void lineReceived(std::string_view line) override;
   // Leaves the room: no longer a member, and the others are told.
   void connectionLost(twist::Failure reason) override;
@@ -80,10 +71,6 @@ class ChatProtocol : public twist::LineReceiver {
   ChatFactory& room() const;
 
   std::string nick;  // this connection's name: one per connection, so here
-
- private:
-  // "/nick NAME": checks NAME, then renames, replies and tells the others.
-  void changeNick(std::string_view wanted);
 };
 
 // The room. It builds a ChatProtocol for every connection and holds what
@@ -96,15 +83,9 @@ class ChatFactory : public twist::Factory {
   // Sends `line` (sendLine) to every member except `from`; with
   // from == nullptr, to every member.
   void broadcast(const ChatProtocol* from, std::string_view line);
-  // The member whose nick is `nick`, or nullptr.
-  ChatProtocol* find(std::string_view nick) const;
-  // "guest<N>" for the next N (1, 2, 3, ...), skipping a nick a member has
-  // already taken with /nick.
+  // "guest<N>" for the next N: 1, 2, 3, ... (never reused in this room).
   std::string nextGuestName();
 
   std::vector<ChatProtocol*> members;  // the room, in the order they joined
   int guestsNamed = 0;                 // the last N nextGuestName gave out
 };
-
-// True for 1 to 16 characters, each an ASCII letter, a digit or '_'.
-bool isValidNick(std::string_view nick);
