@@ -449,7 +449,7 @@ TEST_CASE("a move-only member's own failure can still be handled with an errback
                       Contains("the chain has moved on to Deferred<std::unique_ptr<int"));
 }
 
-TEST_CASE("a move-only member can go into one list once; a vector of move-only values counts as move-only") {
+TEST_CASE("a move-only member can go into one list once, and a vector of move-only values counts as move-only") {
   using Box = std::unique_ptr<int>;
   Deferred<Box> twice;
   REQUIRE_THROWS_WITH(DeferredList<Box>({twice, twice}), Contains("given twice"));

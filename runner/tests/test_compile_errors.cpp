@@ -235,7 +235,7 @@ TEST_CASE("a callback that forgets to return is reported at its own line, in wor
   }
 }
 
-TEST_CASE("Clang's point for a return statement is the expression's start; the verdict names that line") {
+TEST_CASE("Clang's point for a return statement is the expression's start, and the verdict names that line") {
   ScratchSource file(fixtures::kForgotLastSource);
   auto d = firstCompileError(file.output(fixtures::kForgotLastClang), {file.path});
   REQUIRE(d.has_value());
