@@ -8,7 +8,9 @@
 
 namespace twistlings {
 
-int react(const std::function<twist::Deferred<int>(twist::Reactor&)>& main) {
+namespace {
+
+int runUntilMainEnds(const std::function<twist::Deferred<int>(twist::Reactor&)>& main) {
   twist::Reactor reactor;
   int code = 2;
   reactor.callWhenRunning([&] {
@@ -36,6 +38,14 @@ int react(const std::function<twist::Deferred<int>(twist::Reactor&)>& main) {
   });
   reactor.run(/*installSignalHandlers=*/false);
   stopLiveChildren();  // a check still running when main ended (watch's q): stopped, a build gently
+  return code;
+}
+
+}  // namespace
+
+int react(const std::function<twist::Deferred<int>(twist::Reactor&)>& main) {
+  int code = runUntilMainEnds(main);
+  releaseUnfinishedProcesses();  // the reactor is gone: nothing refers to them now
   return code;
 }
 

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "react.hpp"
 #include "twist/process.hpp"
@@ -155,16 +156,33 @@ class InheritedByBuildTool {
   int fd_;
 };
 
+class Collector;
+
+// The Collectors whose process has not reported its end. A child that
+// stopLiveChildren reaped itself never will (libuv finds no exit status to
+// collect), so react() frees these once its reactor, which detaches them from
+// their transports, is gone. Touched on the loop's thread only.
+std::set<Collector*>& unfinishedCollectors() {
+  static std::set<Collector*> collectors;
+  return collectors;
+}
+
 // One child, from spawn to processEnded. It owns itself: it is freed on the
 // reactor's next pass after processEnded (twist still uses it until that
-// returns), or with that pending call if the reactor goes first.
+// returns), or with that pending call if the reactor goes first; one whose
+// process never reports its end, by releaseUnfinishedProcesses.
 class Collector : public twist::ProcessProtocol {
  public:
   Collector(twist::Reactor& reactor, ProcessOptions options, bool buildTool)
       : reactor_(reactor),
         options_(std::move(options)),
         started_(std::chrono::steady_clock::now()),
-        buildTool_(buildTool) {}
+        buildTool_(buildTool) {
+    unfinishedCollectors().insert(this);
+  }
+  ~Collector() override { unfinishedCollectors().erase(this); }
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
 
   twist::Deferred<ProcessResult> done;
   ProcessResult result;
@@ -188,6 +206,7 @@ class Collector : public twist::ProcessProtocol {
   void errReceived(std::string_view data) override { keep(options_.mergeStderr ? result.out : result.err, data); }
 
   void processEnded(twist::Failure reason) override {
+    unfinishedCollectors().erase(this);  // freed by the call below from now on
     forgetGroup(pid_);
     if (timer_.active()) timer_.cancel();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
@@ -281,6 +300,12 @@ std::string ProcessResult::describeEnd() const {
 }
 
 void stopLiveChildren() { stopAll(); }
+
+void releaseUnfinishedProcesses() {
+  std::set<Collector*> left;
+  left.swap(unfinishedCollectors());
+  for (Collector* collector : left) delete collector;
+}
 
 void installChildKillingSignalHandlers() {
   stderrIsTerminal = ::isatty(STDERR_FILENO) == 1;

@@ -90,6 +90,11 @@ void installChildKillingSignalHandlers();
 // be timed out (watch's q in the middle of a build).
 void stopLiveChildren();
 
+// Frees what getProcessOutputAndValue keeps for processes that never reported
+// their end (those stopLiveChildren stopped). Only once the reactor that ran
+// them is destroyed: react() calls it then.
+void releaseUnfinishedProcesses();
+
 // What the runner is working on, for the line an interruption prints:
 // "02-reactor/countdown" gives "the build of 02-reactor/countdown was
 // stopped" or "the tests of ... were stopped"; empty: nothing named. Set by a
