@@ -4,8 +4,10 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "twist/basic.hpp"
 #include "twist/error.hpp"
 #include "twist/protocol.hpp"
 #include "twist/testing.hpp"
@@ -247,6 +249,39 @@ TEST_CASE("StringTransportWithDisconnection: abortConnection also ends in one co
   REQUIRE(p.reasons[0].check<twist::ConnectionDone>());
   tr.loseConnection();
   REQUIRE(p.reasons.size() == 1u);
+}
+
+// A LineReceiver that closes after its second line and records what it saw,
+// as lesson 06's README shows (Twisted 22.4 prints the same).
+struct ClosesAfterTwo : twist::LineReceiver {
+  void lineReceived(std::string_view line) override {
+    events.push_back("line " + std::string(line));
+    if (events.size() == 2) transport->loseConnection();
+  }
+  void connectionLost(twist::Failure) override { events.push_back("lost"); }
+  std::vector<std::string> events;
+};
+
+TEST_CASE("StringTransportWithDisconnection: connectionLost comes inside loseConnection, and a LineReceiver "
+          "goes on with its chunk, as in Twisted") {
+  twist::StringTransportWithDisconnection tr;
+  ClosesAfterTwo p;
+  tr.protocol = &p;
+  p.makeConnection(tr);
+  p.dataReceived("one\r\ntwo\r\nthree\r\n");
+  // Twisted 22.4: connectionLost inside loseConnection, disconnecting stays
+  // False, and LineReceiver handles "three" after it.
+  REQUIRE(p.events == std::vector<std::string>{"line one", "line two", "lost", "line three"});
+  REQUIRE_FALSE(tr.disconnecting);
+}
+
+TEST_CASE("StringTransport: loseConnection sets disconnecting, which stops a LineReceiver before its next line") {
+  twist::StringTransport tr;
+  ClosesAfterTwo p;
+  p.makeConnection(tr);
+  p.dataReceived("one\r\ntwo\r\nthree\r\n");
+  REQUIRE(p.events == std::vector<std::string>{"line one", "line two"});  // no connectionLost: the test calls it
+  REQUIRE(tr.disconnecting);
 }
 
 TEST_CASE("StringTransportWithDisconnection without its protocol set throws std::logic_error") {

@@ -205,11 +205,15 @@ class StringTransport : public ITransport, public IProducer {
 };
 
 // StringTransportWithDisconnection: a StringTransport whose loseConnection()
-// tells the protocol, as a real transport would (Twisted: the same name). Set
-// `protocol` first; the first loseConnection() (or abortConnection()) sets
-// `connected` to false and calls protocol->connectionLost(ConnectionDone("Bye."));
-// later calls do nothing. As in Twisted, it does not set `disconnecting`.
-// Throws std::logic_error when `protocol` is not set.
+// tells the protocol (Twisted: the same name). Set `protocol` first; the first
+// loseConnection() (or abortConnection()) sets `connected` to false and calls
+// protocol->connectionLost(ConnectionDone("Bye.")) at once, inside the call,
+// where a real transport calls it later, on a later turn of the loop; later
+// calls do nothing. As Twisted 22.4's, it does not set `disconnecting`, so a
+// LineReceiver that closes in lineReceived goes on with the rest of the chunk
+// after its connectionLost (a plain StringTransport, like a real one, sets
+// `disconnecting` and stops it). Kept as Twisted's so that a test reads the
+// same in both. Throws std::logic_error when `protocol` is not set.
 //
 // Ownership: `protocol` is not owned; it must outlive the transport's use of it.
 class StringTransportWithDisconnection : public StringTransport {
