@@ -148,9 +148,12 @@ TEST_CASE("the files digest changes with a file's content, name, or absence") {
   std::ofstream(a) << "int x;\n";
   CHECK(filesDigest({a, b}) == before);
   INFO("the same bytes split differently between two files are not the same files");
-  std::ofstream(a) << "int x;\nint y;\n";
-  std::ofstream(b) << "";
-  CHECK(filesDigest({a, b}) != before);
+  std::ofstream(a) << "X";
+  std::ofstream(b) << "b.cppY";
+  std::string one = filesDigest({a, b});  // bytes "a.cpp" "X" "b.cpp" "b.cppY"
+  std::ofstream(a) << "Xb.cpp";
+  std::ofstream(b) << "Y";
+  CHECK(filesDigest({a, b}) != one);      // bytes "a.cpp" "Xb.cpp" "b.cpp" "Y": the same, run together
   std::ofstream(a) << "int x;\n";
   std::ofstream(b) << "int y;\n";
   fs::remove(b);
