@@ -59,8 +59,9 @@ struct Context {
   // Every core exercise is done (there may be stretch ones left).
   bool coreDone() const;
   // What to go on with after e: the next core exercise not done (after e in
-  // course order, then from the start), else likewise the next stretch one;
-  // never e itself; nullptr when nothing else is left.
+  // course order, then from the start); once the core is done, the first
+  // stretch exercise not done (as current() says); never e itself; nullptr
+  // when nothing else is left.
   const Exercise* nextAfter(const Exercise& e) const;
   ExerciseState state(const Exercise& e) const;
   // The exercises an optional id names; no id: the current one.

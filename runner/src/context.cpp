@@ -78,7 +78,10 @@ bool Context::coreDone() const { return firstPending(*this, false, nullptr) == n
 
 const Exercise* Context::nextAfter(const Exercise& e) const {
   if (const Exercise* next = firstPending(*this, false, &e)) return next;
-  return firstPending(*this, true, &e);
+  // Off the core path, the first stretch exercise not done, as status and the
+  // welcome name it, so that every "next" the attendee reads agrees.
+  const Exercise* first = firstPending(*this, true, nullptr);
+  return first != nullptr && first->id() == e.id() ? firstPending(*this, true, &e) : first;
 }
 
 ExerciseState Context::state(const Exercise& e) const {
