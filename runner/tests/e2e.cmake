@@ -5,3 +5,18 @@ add_test(NAME "runner: check, hint, reset and watch end to end on a copy of the 
                  ${CMAKE_BUILD_TYPE} ${TWIST_SANITIZE})
 set_tests_properties("runner: check, hint, reset and watch end to end on a copy of the repository"
                      PROPERTIES TIMEOUT 1200 FAIL_REGULAR_EXPRESSION "FAIL ")
+
+# Runners that share a build tree take turns; an interrupted one leaves it usable
+# (e2e_concurrency.sh). Its copy builds the runner too (through the driver), so
+# it takes a few minutes: in the plain build only. What it tests is processes
+# and locks, not memory, and a sanitized copy would take three times as long;
+# the lock and the stopping of children have their unit tests under the
+# sanitizers (test_build_lock, test_subprocess).
+if(TWIST_SANITIZE)
+  return()
+endif()
+add_test(NAME "runner: two runs at once take turns, and an interrupted check leaves the build usable"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e_concurrency.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:twistlings>
+                 ${CMAKE_BUILD_TYPE} ${TWIST_SANITIZE})
+set_tests_properties("runner: two runs at once take turns, and an interrupted check leaves the build usable"
+                     PROPERTIES TIMEOUT 3000 FAIL_REGULAR_EXPRESSION "FAIL ")

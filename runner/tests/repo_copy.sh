@@ -1,0 +1,33 @@
+# repo_copy.sh — sourced by the end-to-end scripts (e2e_check.sh,
+# e2e_concurrency.sh): a temporary copy of the repository for the runner to
+# work on, so that nothing in the real one (its exercises, .twistlings/,
+# build/) is touched.
+#
+#   . "$(dirname "$0")/repo_copy.sh"
+#   copy_repository "$src" "$repo" || exit 1
+#   configure_copy "$repo" "$build_type" "$sanitize" "$log" || exit 1
+#
+# The copy is a git repository of its own (reset finds the starters in git),
+# and gets its own build directory, $repo/build, configured like the build
+# under test (its build type, its sanitizers).
+
+# copy_repository SRC DEST: the tree without builds, state or git history.
+copy_repository() {
+  local src=$1 dest=$2
+  mkdir -p "$dest" || return 1
+  (cd "$src" && tar cf - --exclude='./build*' --exclude=./.twistlings --exclude=./.git --exclude=./compile_commands.json .) \
+    | (cd "$dest" && tar xf -) || { echo "cannot copy $src to $dest"; return 1; }
+  git -C "$dest" init -q && git -C "$dest" add -A &&
+    git -C "$dest" -c user.name=e2e -c user.email=e2e@localhost commit -qm starter || { echo "git init failed in $dest"; return 1; }
+}
+
+# configure_copy DEST BUILD_TYPE SANITIZE LOG: configure DEST/build (Ninja when
+# installed); on failure the log is printed and a FAIL line says so.
+configure_copy() {
+  local dest=$1 build_type=$2 sanitize=$3 log=$4
+  local generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  echo "configuring the copy in $dest/build"
+  cmake -S "$dest" -B "$dest/build" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type" -DTWIST_SANITIZE="$sanitize" \
+    >"$log" 2>&1 || { cat "$log"; echo "FAIL configure"; return 1; }
+}
