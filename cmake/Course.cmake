@@ -37,13 +37,20 @@ add_custom_target(course_exercises)
 # (runner/src/symbolize.hpp). Measured on edit -> verdict (2 cores, medians
 # of CPU time): -g1 costs 0.01-0.02 s over no debug information, and saves
 # about 0.1 s against the -g that RelWithDebInfo gave them before.
-# And they link with gold when the toolchain has it: half the time of GNU ld.
+# And they link with mold when it is installed (Debian 12 has it; a little
+# quicker than gold, see runner/bench/check_speed.sh), else with gold when the toolchain has it:
+# half the time of GNU ld.
 set(COURSE_COMPILE_OPTIONS -O0 -g1)
 include(CheckLinkerFlag)
-check_linker_flag(CXX "-fuse-ld=gold" COURSE_HAVE_GOLD)
+check_linker_flag(CXX "-fuse-ld=mold" COURSE_HAVE_MOLD)
 set(COURSE_LINK_OPTIONS "")
-if(COURSE_HAVE_GOLD)
-  set(COURSE_LINK_OPTIONS -fuse-ld=gold)
+if(COURSE_HAVE_MOLD)
+  set(COURSE_LINK_OPTIONS -fuse-ld=mold)
+else()
+  check_linker_flag(CXX "-fuse-ld=gold" COURSE_HAVE_GOLD)
+  if(COURSE_HAVE_GOLD)
+    set(COURSE_LINK_OPTIONS -fuse-ld=gold)
+  endif()
 endif()
 add_library(course_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/course_pch.cpp)
 target_link_libraries(course_pch PRIVATE twist twist_catch)
