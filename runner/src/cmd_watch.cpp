@@ -212,7 +212,7 @@ class Watch : public std::enable_shared_from_this<Watch> {
     if (c_.interactive) std::printf("\r\x1b[2K");  // the "checking…" line gives way to the verdict
     std::printf("%s", renderVerdict(r, e, vc, c_.paint).c_str());
     if (r.verdict == Verdict::Pass) {
-      std::printf("\n");
+      std::printf("%s\n", c_.coreDoneNote(e).c_str());  // the core path done: what follows is stretch
       follow(vc.nextExercise.empty() ? nullptr : c_.course.find(vc.nextExercise));
       return;
     }
@@ -225,9 +225,11 @@ class Watch : public std::enable_shared_from_this<Watch> {
   }
 
   std::string statusLine() const {
-    auto [done, total] = c_.doneOfTotal();
-    return c_.paint.dim("twistlings · " + std::to_string(done) + " of " + std::to_string(total) +
-                        " exercises done · watching " + exercise_->id());
+    // The core path is the workshop, as list counts it; stretch apart.
+    Tally t = c_.tally();
+    std::string line = "twistlings · " + std::to_string(t.coreDone) + " of " + std::to_string(t.core) + " core exercises done";
+    if (t.stretch > 0) line += " · stretch " + std::to_string(t.stretchDone) + " of " + std::to_string(t.stretch);
+    return c_.paint.dim(line + " · watching " + exercise_->id());
   }
 
   void prompt() {

@@ -405,7 +405,7 @@ TEST_CASE("arbitrary input renders without escapes when plain and with well form
 }
 
 TEST_CASE("every lesson text in the repository renders within the width at 40 80 and 120 columns") {
-  fs::path lessons = fs::path(__FILE__).parent_path().parent_path().parent_path() / "lessons";
+  fs::path lessons = fs::path(TWISTLINGS_TEST_SOURCE_DIR) / "lessons";
   size_t rendered = 0;
   for (const auto& entry : fs::directory_iterator(lessons)) {
     fs::path readme = entry.path() / "README.md";
