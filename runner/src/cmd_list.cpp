@@ -130,7 +130,7 @@ int listCommand(Context& c, bool json) {
   }
   std::printf("%s\n\n", summaryLine(c).c_str());
   for (const auto& lesson : c.course.lessons()) {
-    std::printf("%s %s %s\n", c.paint.bold(pad(lesson.id, 14)).c_str(), pad(lesson.title, 50).c_str(),
+    std::printf("%s %s  %s\n", c.paint.bold(pad(lesson.id, 14)).c_str(), pad(lesson.title, 50).c_str(),
                 c.paint.dim(minutesOf(lesson)).c_str());
     if (lesson.exercises.empty()) std::printf("    %s\n", c.paint.dim("(reading only)").c_str());
     for (const auto& e : lesson.exercises) {
