@@ -25,6 +25,8 @@
 #define CATCH_CONFIG_EXTERNAL_INTERFACES  // the listener base classes, outside the main's file
 #include <catch2/catch.hpp>
 #else
+// The reporter interface only declares TestCaseInfo; its fields are in its own header.
+#include <catch2/catch_test_case_info.hpp>
 #include <catch2/reporters/catch_reporter_event_listener.hpp>
 #include <catch2/reporters/catch_reporter_registrars.hpp>
 #endif
