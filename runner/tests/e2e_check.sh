@@ -85,7 +85,7 @@ expect "compile error: results.json status error naming file:line" grep -q "coun
 
 # --- an endless loop: killed at the timeout ----------------------------------------
 cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
-sed -i "${line}a\\  if (from == 2) for (volatile int spin = 0;; spin = spin + 1) {}" "$repo/$file"
+sed -i "${line}a\\  if (from == 2) for (volatile unsigned spin = 0;; spin = spin + 1) {}" "$repo/$file"
 started=$(date +%s)
 run check "$exercise" --timeout 2
 took=$(( $(date +%s) - started ))
@@ -190,7 +190,7 @@ static int hangAtStartUp = [] {
       std::fclose(f);
     }
   }
-  for (volatile int spin = 0;; spin = spin + 1) {
+  for (volatile unsigned spin = 0;; spin = spin + 1) {
   }
   return 0;
 }();

@@ -216,7 +216,7 @@ check_after int-build "the interruption during the build"
 echo "a check interrupted during the tests (a solution made to hang)"
 line=$(grep -n '^void Countdown::start(int from) {' "$repo/solutions/02-reactor/countdown.cpp" | cut -d: -f1)
 cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
-sed -i "${line}a\\  if (from == 2) for (volatile int spin = 0;; spin = spin + 1) {}" "$repo/$file"
+sed -i "${line}a\\  if (from == 2) for (volatile unsigned spin = 0;; spin = spin + 1) {}" "$repo/$file"
 interrupt_when int-tests "$repo/build/bin/[e]xercise_02-reactor_countdown" "the tests" \
   "interrupted: the tests of 02-reactor/countdown were stopped; nothing was lost"
 cp "$work/starter.cpp" "$repo/$file"
@@ -265,7 +265,7 @@ fi
 
 echo "a runner killed with SIGKILL during its tests (a solution made to hang)"
 cp "$repo/solutions/02-reactor/countdown.cpp" "$repo/$file"
-sed -i "${line}a\\  if (from == 2) for (volatile int spin = 0;; spin = spin + 1) {}" "$repo/$file"
+sed -i "${line}a\\  if (from == 2) for (volatile unsigned spin = 0;; spin = spin + 1) {}" "$repo/$file"
 start kill-tests "$runner" check "$exercise"
 pid=$last_pid
 if wait_for_process "$repo/build/bin/[e]xercise_02-reactor_countdown" 300; then
