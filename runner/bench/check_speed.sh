@@ -44,7 +44,7 @@ if [ -n "$smoke" ]; then
 else
   start=$(now)
   ./twistlings </dev/null >"$work/first-run.log" 2>&1 || { cat "$work/first-run.log"; exit 1; }
-  echo "cold first build (./twistlings on a fresh copy: configure, build the runner and the exercises, start): $(elapsed "$start" | tr -d '\n') s"
+  echo "cold first build (./twistlings on a fresh copy: configure, build the runner, start): $(elapsed "$start" | tr -d '\n') s"
 fi
 runner=$repo/build/bin/twistlings
 export TWISTLINGS_BUILD_DIR=$repo/build
