@@ -210,6 +210,11 @@ class TwistlingsListener : public ListenerBase {
       fd_ = ::open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
       // Line by line, so that what a test printed before it hung or crashed reaches the runner.
       std::setvbuf(stdout, nullptr, _IOLBF, 0);
+      // stderr into stdout's pipe: the runner reads the two on separate pipes,
+      // which keep no order between them, so a test's log lines (stderr) could
+      // arrive before the marker (stdout) that says which test printed them
+      // and be given to another test. On one pipe they arrive in program order.
+      ::dup2(STDOUT_FILENO, STDERR_FILENO);
       image_.locate();
     }
 #if !TWISTLINGS_UNDER_ASAN
