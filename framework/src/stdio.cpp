@@ -29,13 +29,14 @@
 #include "twist/error.hpp"
 #include "twist/logger.hpp"
 #include "twist/reactor.hpp"
+#include "uv_error.hpp"
 
 namespace twist {
 
 namespace {
 const Logger stdioLog{"twist.stdio"};
 
-std::string uvError(int rc) { return std::string(uv_err_name(rc)) + " (" + uv_strerror(rc) + ")"; }
+using detail::uvError;
 
 constexpr std::size_t kReadSize = 64 * 1024;
 

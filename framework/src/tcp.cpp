@@ -14,13 +14,14 @@
 #include "twist/error.hpp"
 #include "twist/logger.hpp"
 #include "twist/reactor.hpp"
+#include "uv_error.hpp"
 
 namespace twist {
 
 namespace {
 const Logger tcpLog{"twist.tcp"};
 
-std::string uvError(int rc) { return std::string(uv_err_name(rc)) + " (" + uv_strerror(rc) + ")"; }
+using detail::uvError;
 
 Address toAddress(const sockaddr* sa) {
   char ip[INET6_ADDRSTRLEN] = {0};

@@ -23,11 +23,6 @@ std::string repeat(std::string_view glyph, size_t n) {
   return out;
 }
 
-std::string pad(const std::string& s, size_t width) {
-  size_t w = term::displayWidth(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
 // The first `columns` characters of plain UTF-8 text, "…" marking a cut.
 std::string fit(const std::string& text, size_t columns) {
   if (term::displayWidth(text) <= columns) return text;
@@ -103,20 +98,20 @@ std::string renderAgenda(const Agenda& agenda, bool color, int width) {
     size_t idColumn = term::displayWidth(row);
     std::string bar, note, numbers;
     if (i.kind == AgendaItem::Kind::Break) {
-      row += paint.yellow(pad("break", 14));
+      row += paint.yellow(term::padRight("break", 14));
       bar = paint.yellow(repeat("·", columns(i.minutes)));
       numbers = std::to_string(i.minutes) + " min";
       if (i.moved()) note = "asked for " + agenda.clock(i.askedAt) + movedBecause(agenda, i);
     } else {
       size_t talk = columns(i.talk), all = columns(i.minutes);
       std::string talkBar = repeat("▓", talk), handsOnBar = repeat("░", all - std::min(all, talk));
-      row += paint.bold(pad(i.id, 14));
+      row += paint.bold(term::padRight(i.id, 14));
       bar = i.written ? paint.cyan(talkBar) + paint.green(handsOnBar) : paint.dim(talkBar + handsOnBar);
       numbers = std::to_string(i.talk) + " + " + std::to_string(i.handsOn);
       note = i.written ? i.title : "not written yet";
     }
     size_t shown = term::displayWidth(term::stripEscapes(bar));
-    row += bar + std::string(barWidth - std::min(barWidth, shown), ' ') + "  " + pad(numbers, 8);
+    row += bar + std::string(barWidth - std::min(barWidth, shown), ' ') + "  " + term::padRight(numbers, 8);
     size_t used = term::displayWidth(row);
     size_t columns = static_cast<size_t>(std::max(width, 0));
     size_t room = columns > used ? columns - used : 0;

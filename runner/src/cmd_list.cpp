@@ -17,11 +17,6 @@ std::string progressBar(int done, int total, int width) {
   return bar;
 }
 
-std::string pad(const std::string& s, size_t width) {
-  size_t w = term::displayWidth(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
 // The first line of list and status: how far along the core path, the
 // stretch exercises beside it; or that progress is unknown.
 std::string summaryLine(const Context& c) {
@@ -130,7 +125,7 @@ int listCommand(Context& c, bool json) {
   }
   std::printf("%s\n\n", summaryLine(c).c_str());
   for (const auto& lesson : c.course.lessons()) {
-    std::printf("%s %s  %s\n", c.paint.bold(pad(lesson.id, 14)).c_str(), pad(lesson.title, 50).c_str(),
+    std::printf("%s %s  %s\n", c.paint.bold(term::padRight(lesson.id, 14)).c_str(), term::padRight(lesson.title, 50).c_str(),
                 c.paint.dim(minutesOf(lesson)).c_str());
     if (lesson.exercises.empty()) std::printf("    %s\n", c.paint.dim("(reading only)").c_str());
     for (const auto& e : lesson.exercises) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "compile_errors_source.hpp"
+#include "files.hpp"
 #include "terminal.hpp"
 
 namespace twistlings {
@@ -189,13 +190,6 @@ std::optional<StaticAssert> staticAssertOf(const std::vector<std::string>& lines
   return found;
 }
 
-std::string readFile(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Lesson 04's likeliest mistake: a callback that forgets to `return`. twist's
 // check fires at the step that needs the value (or at the return statement
 // that wants a Deferred of a value); the mistake is in the callback before.
@@ -219,7 +213,7 @@ bool explainForgottenReturn(CompileDiagnostic& d, const StaticAssert& check, con
   } else {
     return false;
   }
-  std::string text = readFile(source);
+  std::string text = readFile(source).value_or("");  // unreadable: nothing to find in it
   SourcePosition stop{d.line, d.column};
   auto callback = atLastStep ? callbackOfLastStep(text, stop) : callbackOfStepBefore(text, stop);
   if (!callback) return false;

@@ -60,6 +60,11 @@ size_t escapeEnd(std::string_view s, size_t i) {
 }
 }  // namespace
 
+std::string padRight(const std::string& s, size_t width) {
+  size_t w = displayWidth(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
 size_t displayWidth(std::string_view s) {
   size_t columns = 0;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -42,6 +42,10 @@ class Painter {
 // UTF-8 character takes one.
 size_t displayWidth(std::string_view s);
 
+// s followed by spaces up to `width` columns (as displayWidth counts them);
+// s unchanged when it is as wide or wider.
+std::string padRight(const std::string& s, size_t width);
+
 // s without its terminal escape sequences (CSI: ESC [ ... final byte).
 std::string stripEscapes(std::string_view s);
 
