@@ -7,6 +7,22 @@ namespace twistlings {
 
 using nlohmann::json;
 
+namespace {
+
+// Calls f with each line of the listener's report (without its '\n') until f returns false.
+template <class F>
+void forEachLine(std::string_view text, F f) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (!f(text.substr(start, end - start))) return;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 std::string GradeResult::status() const {
   switch (verdict) {
     case Verdict::Pass: return "pass";
@@ -66,14 +82,9 @@ std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_v
   std::vector<TestOutcome> tests;
   std::map<int, size_t> byIndex;
   std::map<int, json> failures;
-  size_t start = 0;
-  while (start < reportLines.size()) {
-    size_t end = reportLines.find('\n', start);
-    if (end == std::string_view::npos) end = reportLines.size();
-    std::string_view line = reportLines.substr(start, end - start);
-    start = end + 1;
+  forEachLine(reportLines, [&](std::string_view line) {
     json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!event.is_object()) continue;  // a line cut short by a crash
+    if (!event.is_object()) return true;  // a line cut short by a crash
     int index = event.value("index", -1);
     std::string kind = event.value("event", "");
     if (kind == "start") {
@@ -94,7 +105,8 @@ std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_v
       int shown = static_cast<int>(event.value("failures", json::array()).size());
       if (failed > shown) t.message += "\n(and " + std::to_string(failed - shown) + " more failed checks)";
     }
-  }
+    return true;
+  });
   // A test cut short keeps the failures it reported before it died.
   for (auto& [index, at] : byIndex) {
     if (tests[at].status == "error" && failures.count(index)) tests[at].message = describeFailures(failures[index]);
@@ -108,22 +120,17 @@ std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_v
 
 std::optional<CrashReport> readCrash(std::string_view reportLines) {
   std::optional<CrashReport> crash;
-  size_t start = 0;
-  while (start < reportLines.size()) {
-    size_t end = reportLines.find('\n', start);
-    if (end == std::string_view::npos) end = reportLines.size();
-    std::string_view line = reportLines.substr(start, end - start);
-    start = end + 1;
-    if (line.find("\"crash\"") == std::string_view::npos) continue;  // most lines: no need to parse
+  forEachLine(reportLines, [&](std::string_view line) {
+    if (line.find("\"crash\"") == std::string_view::npos) return true;  // most lines: no need to parse
     json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!event.is_object() || event.value("event", "") != "crash") continue;
+    if (!event.is_object() || event.value("event", "") != "crash") return true;
     CrashReport report;
     report.index = event.value("index", -1);
     for (const auto& frame : event.value("frames", json::array()))
       if (frame.is_string()) report.frames.push_back(frame.get<std::string>());
     crash = report;  // the first crash ends the run; a second would be a crash in the handler
-    break;
-  }
+    return false;
+  });
   return crash;
 }
 
