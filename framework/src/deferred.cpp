@@ -1,5 +1,7 @@
 #include "twist/deferred.hpp"
 
+#include <memory>
+
 #include "twist/logger.hpp"
 
 namespace twist {
@@ -205,6 +207,42 @@ void Chain::cancel() {
     target->result.fail(std::make_exception_ptr(CancelledError()));
     target->runCallbacks();
   }
+}
+
+namespace {
+// A counted reference to a chain that can be copied, as std::function needs:
+// the timer's function holds the chain until it runs or is cancelled.
+struct ChainHandle {
+  Chain* chain;
+  explicit ChainHandle(Chain* c) : chain(c) { chain->ref(); }
+  ChainHandle(const ChainHandle& other) : chain(other.chain) { chain->ref(); }
+  ChainHandle& operator=(const ChainHandle&) = delete;
+  ~ChainHandle() { chain->release(); }
+};
+
+// addTimeout's step: stops the timer when the result arrives first, and turns
+// the cancellation it caused into a TimeoutError.
+struct TimeoutStep {
+  DelayedCall call;
+  std::shared_ptr<bool> timedOut;
+  double seconds;
+  void run(Chain& chain) {
+    if (call.active()) call.cancel();
+    if (*timedOut && chain.result.isFailure()) {
+      Failure failure(chain.result.failure());
+      if (failure.check<CancelledError>()) chain.result.fail(std::make_exception_ptr(TimeoutError(seconds)));
+    }
+  }
+};
+}  // namespace
+
+void addTimeout(Chain& chain, double seconds, IReactorTime& time) {
+  auto timedOut = std::make_shared<bool>(false);
+  DelayedCall call = time.callLater(seconds, [self = ChainHandle(&chain), timedOut] {
+    *timedOut = true;
+    self.chain->cancel();
+  });
+  chain.append(Step::make<TimeoutStep>(TimeoutStep{call, timedOut, seconds}), chain.tailType);
 }
 
 namespace {

@@ -630,3 +630,27 @@ TEST_CASE("gatherResults of an empty vector fires with an empty vector") {
   auto all = twist::gatherResults(std::vector<Deferred<std::string>>{});
   CHECK(twist::successResultOf(all).empty());
 }
+
+TEST_CASE("gatherResults needs no default constructor, and moves move-only values out of their members") {
+  struct Port {
+    explicit Port(int n) : number(n) {}
+    int number;
+  };
+  Deferred<Port> a, b;
+  Deferred<std::vector<Port>> ports = twist::gatherResults<Port>({a, b});
+  b.callback(Port(8080));
+  a.callback(Port(80));
+  auto values = twist::successResultOf(ports);
+  REQUIRE(values.size() == 2);
+  CHECK(values[0].number == 80);
+  CHECK(values[1].number == 8080);
+
+  Deferred<std::unique_ptr<int>> c;
+  std::vector<Deferred<std::unique_ptr<int>>> members{c};
+  auto owned = twist::gatherResults(std::move(members));
+  c.callback(std::make_unique<int>(7));
+  auto pointers = twist::successResultOf(owned);
+  REQUIRE(pointers.size() == 1);
+  CHECK(*pointers[0] == 7);
+  CHECK_THROWS_WITH(c.addCallback([](std::unique_ptr<int>) {}), Contains("gatherResults"));
+}

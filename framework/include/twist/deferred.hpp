@@ -554,35 +554,18 @@ auto maybeDeferred(F&& f) -> Deferred<detail::Unwrapped<std::invoke_result_t<F&>
 }
 
 namespace detail {
-// addTimeout's step: stops the timer when the result arrives first, and turns
-// the cancellation it caused into a TimeoutError.
-struct TimeoutStep {
-  DelayedCall call;
-  std::shared_ptr<bool> timedOut;
-  double seconds;
-  void run(Chain& chain) {
-    if (call.active()) call.cancel();
-    if (*timedOut && chain.result.isFailure()) {
-      Failure failure(chain.result.failure());
-      if (failure.check<CancelledError>()) chain.result.fail(std::make_exception_ptr(TimeoutError(seconds)));
-    }
-  }
-};
+// addTimeout's untyped work, in libtwist (src/deferred.cpp): starts the timer
+// and appends the step that stops it, neither of which depends on T.
+void addTimeout(Chain& chain, double seconds, IReactorTime& time);
 }  // namespace detail
 
 template <class T>
 Deferred<T> Deferred<T>::addTimeout(double seconds, IReactorTime& time) {
   detail::Chain& c = live("addTimeout");
   c.checkTail<detail::Reads::failureOnly>(typeid(T), "addTimeout");
-  auto timedOut = std::make_shared<bool>(false);
+  detail::addTimeout(c, seconds, time);
   c.ref();
-  Deferred<T> self(&c);  // the timer holds the chain until it runs or is cancelled
-  DelayedCall call = time.callLater(seconds, [self, timedOut]() mutable {
-    *timedOut = true;
-    self.cancel();
-  });
-  return add<T, detail::Reads::failureOnly>(
-      "addTimeout", detail::Step::make<detail::TimeoutStep>(detail::TimeoutStep{call, timedOut, seconds}));
+  return Deferred<T>(&c);
 }
 
 }  // namespace twist
