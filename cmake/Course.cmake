@@ -42,6 +42,12 @@ add_custom_target(course_exercises)
 # half the time of GNU ld.
 set(COURSE_COMPILE_OPTIONS -O0 -g1)
 include(CheckLinkerFlag)
+# Checked again while it fails and mold is there: ./twistlings installs mold
+# after a build tree may have cached "no" (a machine set up before it did).
+find_program(COURSE_MOLD mold)
+if(COURSE_MOLD AND NOT COURSE_HAVE_MOLD)
+  unset(COURSE_HAVE_MOLD CACHE)
+endif()
 check_linker_flag(CXX "-fuse-ld=mold" COURSE_HAVE_MOLD)
 set(COURSE_LINK_OPTIONS "")
 if(COURSE_HAVE_MOLD)
