@@ -94,7 +94,8 @@ void LineReceiver::dataReceived(std::string_view data) {
     // ValueError that it takes for "no delimiter yet".
     std::size_t at = delimiter.empty() ? std::string_view::npos : rest.find(delimiter);
     if (at == std::string_view::npos) {
-      if (rest.size() >= MAX_LENGTH + delimiter.size()) {
+      // rest >= MAX_LENGTH + delimiter, subtracted: MAX_LENGTH may be SIZE_MAX ("no limit").
+      if (rest.size() >= delimiter.size() && rest.size() - delimiter.size() >= MAX_LENGTH) {
         buffer_.consumeAll();
         lineLengthExceeded(rest);
       }
@@ -148,7 +149,12 @@ void LineOnlyReceiver::lineLengthExceeded(std::string_view) {
 }
 
 void LineOnlyReceiver::dataReceived(std::string_view data) {
-  if (delimiter.empty()) throw std::invalid_argument("LineOnlyReceiver::dataReceived: empty delimiter");
+  // Twisted splits the chunk once, with the delimiter it had when the chunk
+  // arrived: a lineReceived that changes `delimiter` changes the next chunk's
+  // split, not this one's. (Searching on with the new one gave "b\r" for "b\r\n"
+  // after a switch to "\n", and looped forever when it was not found.)
+  const std::string splitOn = delimiter;
+  if (splitOn.empty()) throw std::invalid_argument("LineOnlyReceiver::dataReceived: empty delimiter");
   // `all` stays valid through the callbacks: it is `data` or a local copy, and
   // buffer_ already holds only the tail, as in Twisted (which splits first).
   std::string joined;
@@ -161,16 +167,16 @@ void LineOnlyReceiver::dataReceived(std::string_view data) {
   // Where bytes.split ends its last piece: delimiters found left to right,
   // without overlap (so "aaa".split("aa") leaves the tail "a").
   std::size_t tailStart = 0;
-  for (std::size_t at; (at = all.find(delimiter, tailStart)) != std::string_view::npos;) {
-    tailStart = at + delimiter.size();
+  for (std::size_t at; (at = all.find(splitOn, tailStart)) != std::string_view::npos;) {
+    tailStart = at + splitOn.size();
   }
   buffer_.assign(all.substr(tailStart));
 
   std::size_t start = 0;
   while (start < tailStart) {
-    std::size_t at = all.find(delimiter, start);
+    std::size_t at = all.find(splitOn, start);
     std::string_view line = all.substr(start, at - start);
-    start = at + delimiter.size();
+    start = at + splitOn.size();
     // A line may have told the transport to close: the lines after it in the
     // same read are dropped (Twisted's comment says why).
     if (disconnecting(transport)) return;
@@ -243,7 +249,7 @@ NetstringReceiver::Step NetstringReceiver::consumeLength() {
   std::size_t length = 0;
   if (digits > 0 && digits < rest.size() && rest[digits] == ':') {  // _LENGTH: (0|[1-9]\d*)(:)
     if (extractLength(rest.substr(0, digits), length) == Step::ParseError) return Step::ParseError;
-    expectedPayloadSize_ = length + 1;
+    expectedPayloadSize_ = length + 1;  // extractLength refused any length that makes this wrap
     buffer_.consume(digits + 1);
     return Step::Done;
   }
@@ -270,6 +276,9 @@ NetstringReceiver::Step NetstringReceiver::extractLength(std::string_view digits
     value = value * 10 + digit;
   }
   if (value > MAX_LENGTH) return Step::ParseError;  // _TOO_LONG
+  // With MAX_LENGTH = SIZE_MAX ("no limit"), a length no buffer can hold (2^64-1
+  // made length + 1 zero, and an empty payload was read) is too long all the same.
+  if (value >= std::string().max_size()) return Step::ParseError;
   length = value;
   return Step::Done;
 }

@@ -702,6 +702,50 @@ TEST_CASE("LineOnlyReceiver: an empty delimiter throws std::invalid_argument (Tw
   REQUIRE_THROWS_AS(p.dataReceived("abc"), std::invalid_argument);
 }
 
+TEST_CASE("LineOnlyReceiver: a lineReceived that changes the delimiter changes the next read's split, not this one's") {
+  // Twisted splits a chunk once, with the delimiter it had when the chunk
+  // arrived (issue 10, 1.1: the old loop went on with the new delimiter).
+  twist::StringTransport t;
+  LineOnly p;
+  p.onLine = [](LineOnly& self, std::string_view line) {
+    if (line == "a") self.delimiter = "\n";
+  };
+  p.makeConnection(t);
+  p.dataReceived("a\r\nb\r\nc");
+  CHECK(p.lines == Strings{"a", "b"});  // not "b\r"
+  p.dataReceived("\r\nd\n");
+  CHECK(p.lines == Strings{"a", "b", "c\r", "d"});  // the next read splits on "\n"
+}
+
+TEST_CASE("LineOnlyReceiver: a new delimiter that the rest of the read lacks ends the read, it does not loop") {
+  twist::StringTransport t;
+  LineOnly p;
+  p.onLine = [](LineOnly& self, std::string_view) { self.delimiter = "|"; };
+  p.makeConnection(t);
+  p.dataReceived("a\r\nb\r\ntail");  // looped forever before the fix (npos + size wrapped)
+  CHECK(p.lines == Strings{"a", "b"});
+  p.dataReceived("|");
+  CHECK(p.lines == Strings{"a", "b", "tail"});
+}
+
+TEST_CASE("LineReceiver and LineOnlyReceiver: MAX_LENGTH = SIZE_MAX means no limit, not every line too long") {
+  twist::StringTransport t1, t2;
+  Lines p;
+  p.MAX_LENGTH = SIZE_MAX;  // MAX_LENGTH + delimiter.size() wrapped to 1: every partial line exceeded it
+  p.makeConnection(t1);
+  p.dataReceived("abc");
+  p.dataReceived("def\r\n");
+  CHECK(p.lines == Strings{"abcdef"});
+  CHECK_FALSE(t1.disconnecting);
+  LineOnly q;
+  q.MAX_LENGTH = SIZE_MAX;
+  q.makeConnection(t2);
+  q.dataReceived("abc");
+  q.dataReceived("def\r\n");
+  CHECK(q.lines == Strings{"abcdef"});
+  CHECK_FALSE(t2.disconnecting);
+}
+
 // ============================================================================
 // NetstringReceiver
 // ============================================================================
@@ -926,6 +970,22 @@ TEST_CASE("NetstringReceiver: dataReceived from stringReceived is parsed after i
   };
   c.proto.dataReceived("1:a,1:b,");
   CHECK(c.proto.received == Strings{"a", "b", "c"});
+}
+
+TEST_CASE("NetstringReceiver: with MAX_LENGTH = SIZE_MAX a length no buffer can hold is refused, not read as empty") {
+  // 2^64-1 made length + 1 zero: an empty view's back() was read as the comma
+  // (issue 10, 1.7). The same verdict came out by luck, so the old code fails
+  // this test only where _GLIBCXX_ASSERTIONS is on: the sanitized build.
+  NetstringCase big;
+  big.proto.MAX_LENGTH = SIZE_MAX;
+  big.proto.dataReceived("18446744073709551615:abc,");
+  CHECK(big.broken());
+  CHECK(big.proto.received.empty());
+  NetstringCase fine;
+  fine.proto.MAX_LENGTH = SIZE_MAX;
+  fine.proto.dataReceived("3:abc,0:,");
+  CHECK_FALSE(fine.broken());
+  CHECK(fine.proto.received == Strings{"abc", ""});
 }
 
 TEST_CASE("NetstringReceiver: MAX_LENGTH 0 throws from dataReceived, as Twisted's log10(0) does") {
