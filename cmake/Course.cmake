@@ -12,6 +12,11 @@
 # hidden tests (runner/hidden/NN-topic/) and Catch's main:
 #   build/bin/exercise_NN-topic_NAME   the attendee's code, exercises/NN-topic/
 #   build/bin/solution_NN-topic_NAME   the reference, solutions/NN-topic/
+# A "program" exercise ("kind": "program") is the attendee's whole program
+# instead, built on its own as build/bin/exercise_NN-topic_NAME_program (and
+# solution_..._program); the two programs above then hold the hidden tests
+# alone, which run it as a child process and check what it printed, its exit
+# status and its timing.
 # twist and Catch's main are libraries built once, so after an edit only the
 # attendee's file recompiles. A broken manifest stops the configure step with
 # an error that names the file and the field.
@@ -92,7 +97,28 @@ foreach(manifest ${COURSE_MANIFESTS})
         endif()
       endforeach()
       set(target ${kind}_${lesson}_${name})
-      add_executable(${target} ${sources} ${hidden})
+      if(course_${e}_kind STREQUAL "program")
+        # A program exercise: the attendee's whole program (its own main), and
+        # the hidden tests as the target `twistlings check` builds and runs,
+        # which start that program as a child process (twist_program.hpp) by
+        # the path in TWISTLINGS_PROGRAM, and need it built first.
+        add_executable(${target}_program ${sources})
+        target_include_directories(${target}_program PRIVATE ${source_dir})
+        target_link_libraries(${target}_program PRIVATE twist)
+        # The precompiled headers are reused only with the definitions they
+        # were made with (Catch's, which the program itself never reads).
+        target_compile_definitions(${target}_program PRIVATE
+                                   $<TARGET_PROPERTY:twist_catch,INTERFACE_COMPILE_DEFINITIONS>)
+        target_precompile_headers(${target}_program REUSE_FROM course_pch)
+        target_compile_options(${target}_program PRIVATE ${COURSE_COMPILE_OPTIONS})
+        target_link_options(${target}_program PRIVATE ${COURSE_LINK_OPTIONS})
+        add_executable(${target} ${hidden})
+        target_link_libraries(${target} PRIVATE twist_program)
+        target_compile_definitions(${target} PRIVATE TWISTLINGS_PROGRAM="$<TARGET_FILE:${target}_program>")
+        add_dependencies(${target} ${target}_program)
+      else()
+        add_executable(${target} ${sources} ${hidden})
+      endif()
       target_include_directories(${target} PRIVATE ${source_dir})
       target_link_libraries(${target} PRIVATE twist twist_catch twistlings_listener)
       target_precompile_headers(${target} REUSE_FROM course_pch)
@@ -134,6 +160,7 @@ course_refusal_test(minutes_as_number "field 'minutes' must be an object like")
 course_refusal_test(bad_stretch "field 'exercises.0.stretch' must be a BOOLEAN, not a STRING")
 course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
 course_refusal_test(bad_json "not valid JSON")
+course_refusal_test(bad_kind "field 'exercises.0.kind' is 'script', but the kinds are 'unit' \\(the default\\) and 'program'")
 course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
 
 # ... and a valid one, whose hints hold C++ (semicolons and all), and a stretch exercise, is accepted.

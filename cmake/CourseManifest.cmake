@@ -57,7 +57,8 @@ endfunction()
 # sets, in the caller's scope: course_lesson, course_lesson_dir,
 # course_talk, course_hands_on, course_minutes (their sum), course_exercise_count,
 # and for each exercise e (0-based): course_<e>_name, course_<e>_files,
-# course_<e>_tests, course_<e>_timeout, course_<e>_stretch (ON/OFF).
+# course_<e>_tests, course_<e>_timeout, course_<e>_stretch (ON/OFF),
+# course_<e>_kind ("unit" or "program").
 macro(course_read manifest root)
   file(RELATIVE_PATH manifest_name ${root} ${manifest})
   get_filename_component(course_lesson_dir ${manifest} DIRECTORY)
@@ -104,6 +105,17 @@ macro(course_read manifest root)
       string(JSON stretch_type ERROR_VARIABLE no_stretch TYPE "${json}" exercises ${e} stretch)
       if(NOT no_stretch)
         course_field(course_${e}_stretch "${manifest_name}" "${json}" BOOLEAN exercises ${e} stretch)
+      endif()
+      # Optional: how it is graded (DESIGN.md "Grading forms"). A unit exercise's
+      # files are linked with its hidden tests; a program exercise's make a
+      # program of their own, which the hidden tests run as a child process.
+      set(course_${e}_kind unit)
+      string(JSON kind_type ERROR_VARIABLE no_kind TYPE "${json}" exercises ${e} kind)
+      if(NOT no_kind)
+        course_field(course_${e}_kind "${manifest_name}" "${json}" STRING exercises ${e} kind)
+        if(NOT course_${e}_kind MATCHES "^(unit|program)$")
+          course_fail("${manifest_name}: field 'exercises.${e}.kind' is '${course_${e}_kind}', but the kinds are 'unit' (the default) and 'program'")
+        endif()
       endif()
       # Counted in the JSON, not as a CMake list: a hint with C++ in it has ';'.
       course_field(ignored "${manifest_name}" "${json}" ARRAY exercises ${e} hints)

@@ -104,7 +104,7 @@ int listCommand(Context& c, bool json) {
       for (const auto& e : lesson.exercises) {
         ExerciseProgress p = c.progress.get(e.id());
         ExerciseState state = c.state(e);
-        exercises.push_back({{"id", e.id()}, {"name", e.name}, {"stretch", e.stretch}, {"state", stateName(state)},
+        exercises.push_back({{"id", e.id()}, {"name", e.name}, {"kind", e.kind}, {"stretch", e.stretch}, {"state", stateName(state)},
                              {"done", p.done}, {"changed_since_pass", state == ExerciseState::DoneChanged},
                              {"checked", p.checked}, {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
                              {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)}});

@@ -105,6 +105,11 @@ Lesson readLesson(const fs::path& manifest) {
     exercise.hints = strings(manifest, member(manifest, e, at, "hints", json::value_t::array, "a list"), at + ".hints");
     if (e.contains("stretch"))
       exercise.stretch = member(manifest, e, at, "stretch", json::value_t::boolean, "true or false").get<bool>();
+    if (e.contains("kind")) {
+      exercise.kind = member(manifest, e, at, "kind", json::value_t::string, "a string").get<std::string>();
+      if (exercise.kind != "unit" && exercise.kind != "program")
+        broken(manifest, at + ".kind", "is '" + exercise.kind + "', but the kinds are 'unit' (the default) and 'program'");
+    }
     if (exercise.hints.size() != 3)
       broken(manifest, at + ".hints", "must hold 3 tiered hints, not " + std::to_string(exercise.hints.size()));
     if (exercise.files.empty()) broken(manifest, at + ".files", "must name at least one file");

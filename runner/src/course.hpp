@@ -39,6 +39,11 @@ struct Exercise {
   double timeoutSeconds = 10;
   std::vector<std::string> hints;   // tiered: the first is the gentlest
   bool stretch = false;             // for the fast half of the room: off the core path
+  // How it is graded (DESIGN.md "Grading forms"): "unit", the default (the
+  // hidden tests are linked with the attendee's files), or "program" (the
+  // attendee writes a whole main(); the hidden tests run that program, built
+  // as target("exercise") + "_program", as a child process).
+  std::string kind = "unit";
 
   std::string id() const { return lesson + "/" + name; }
   // The build's program names: exercise_06-protocol_chat, solution_06-protocol_chat.

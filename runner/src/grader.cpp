@@ -181,6 +181,10 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
   std::vector<fs::path> attendeeFiles;
   for (const auto& file : exercise.files) attendeeFiles.push_back(sourceDir / file);
   fs::path program = paths.program(target);
+  // The program the attendee's files make: the tests' own, or a program
+  // exercise's separate one (which the tests run; see course.hpp's `kind`).
+  std::string madeTarget = exercise.kind == "program" ? target + "_program" : target;
+  fs::path made = paths.program(madeTarget);
 
   auto finish = [&](GradeResult r) {
     if (options.writeResults) {
@@ -203,7 +207,7 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
   }
 
   if (options.build) {
-    std::optional<long long> before = mtimeNanoseconds(program);
+    std::optional<long long> before = mtimeNanoseconds(made);
     std::vector<std::string> targets{target};
     BuildResult built = co_await buildTargets(reactor, paths, targets, options.onBuildOutput);
     result.buildSeconds = built.process.seconds;
@@ -232,12 +236,12 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     // The build this grading ran made the program, or an earlier one did
     // (./twistlings builds every exercise before it starts the runner): then
     // that build's time, from Ninja's log, is the one to show.
-    std::optional<long long> after = mtimeNanoseconds(program);
+    std::optional<long long> after = mtimeNanoseconds(made);
     if (after && after != before) {
       result.programBuildSeconds = result.buildSeconds;
     } else if (after) {
       std::string log = readFile(paths.build / ".ninja_log").value_or("");
-      result.programBuildSeconds = buildSecondsFromNinjaLog(log, "bin/" + target, *after);
+      result.programBuildSeconds = buildSecondsFromNinjaLog(log, "bin/" + madeTarget, *after);
     }
   }
 

@@ -169,6 +169,7 @@ TEST_CASE("list marks stretch exercises, in text and in JSON") {
   CHECK_THAT(listed, twist_catch::Contains("stretch: 0 of 2"));
   std::string json = stdoutOf([&] { listCommand(c, true); });
   CHECK_THAT(json, twist_catch::Contains(R"("stretch": true)"));
+  CHECK_THAT(json, twist_catch::Contains(R"("kind": "unit")"));
   CHECK_THAT(json, twist_catch::Contains(R"("core": {)"));
 }
 

@@ -125,6 +125,23 @@ TEST_CASE("a broken lesson json is refused with the file and the field") {
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: not valid JSON"));
 }
 
+TEST_CASE("an exercise is graded as unit tests unless its kind says program, and an unknown kind is refused") {
+  TempCourse t;
+  auto exercise = [](const std::string& name, const std::string& kind) {
+    return R"({"name":")" + name + R"(",)" + kind + R"("files":["a.cpp"],"tests":["t.cpp"],"timeout_s":10,"hints":["1","2","3"]})";
+  };
+  t.lesson("01-install", R"({"id":"01-install","title":"x",)" MINUTES R"(,"exercises":[)" + exercise("hello", R"("kind":"program",)") +
+                             "," + exercise("plain", "") + "]}");
+  Course course = Course::load(t.root);
+  REQUIRE(course.exercises().size() == 2);
+  CHECK(course.exercises()[0]->kind == "program");
+  CHECK(course.exercises()[1]->kind == "unit");
+  t.lesson("01-install", R"({"id":"01-install","title":"x",)" MINUTES R"(,"exercises":[)" + exercise("a", R"("kind":"script",)") + "]}");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.kind' is 'script', but the kinds are 'unit'"));
+  t.lesson("01-install", R"({"id":"01-install","title":"x",)" MINUTES R"(,"exercises":[)" + exercise("a", R"("kind":1,)") + "]}");
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.kind' must be a string"));
+}
+
 TEST_CASE("the plan orders the lessons and knows the ones not written yet") {
   TempCourse t;
   t.exercises("04-deferreds", "lookup");
