@@ -1,5 +1,6 @@
 #include "twist/endpoints.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -80,8 +81,8 @@ int parseBacklog(const char* function, std::string_view description, const std::
 double parseTimeout(const char* function, std::string_view description, const std::string& text) {
   char* end = nullptr;
   double value = text.empty() ? -1 : std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(value >= 0))
-    bad(function, description, "bad timeout \"" + text + "\": expected a number of seconds >= 0");
+  if (text.empty() || *end != '\0' || !(value >= 0) || !std::isfinite(value))  // strtod reads "inf" and "nan"
+    bad(function, description, "bad timeout \"" + text + "\": expected a finite number of seconds >= 0");
   return value;
 }
 

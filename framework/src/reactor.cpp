@@ -280,6 +280,11 @@ void Reactor::armTimer(double time) {
   if (timerArmed_ && time == timerArmedFor_) return;
   uv_update_time(&loop_);
   double deltaMs = time * 1000.0 - static_cast<double>(uv_now(&loop_));
+  // A call years away (callLater(1e17)) waits in steps: its millisecond count
+  // overflowed uint64_t, became 0, and the loop spun deaf to stop().
+  // onTimer finds nothing due yet and arms the next step.
+  constexpr double kLongestWaitMs = 1e12;  // about 31 years
+  deltaMs = std::min(deltaMs, kLongestWaitMs);
   auto timeout = deltaMs <= 1 ? std::uint64_t{1} : static_cast<std::uint64_t>(std::ceil(deltaMs));
   uv_timer_start(&timer_, &Reactor::onTimer, timeout, 0);
   timerArmed_ = true;

@@ -20,9 +20,10 @@ DelayedCall Clock::callLater(double delay, std::function<void()> fn) { return qu
 std::vector<DelayedCall> Clock::getDelayedCalls() const { return queue_.pending(); }
 
 void Clock::advance(double amount) {
-  if (!(amount >= 0))
-    throw std::invalid_argument("Clock.advance: amount must be >= 0 seconds (time never runs backwards), got " +
-                                std::to_string(amount));
+  if (!(amount >= 0) || !std::isfinite(amount))
+    throw std::invalid_argument(
+        "Clock.advance: amount must be a finite number of seconds >= 0 (time never runs backwards), got " +
+        std::to_string(amount));
   now_ += amount;
   // includeNew: a callLater(0) made by a call that runs here is due now, so it runs now too.
   queue_.runDue(now_, /*includeNew=*/true);
@@ -178,8 +179,9 @@ Deferred<void> LoopingCall::start(double interval, bool now) {
     throw std::logic_error(
         "LoopingCall.start: tried to start an already running LoopingCall; call stop() first "
         "(Twisted asserts the same)");
-  if (!(interval >= 0))
-    throw std::invalid_argument("LoopingCall.start: interval must be >= 0 seconds, got " + std::to_string(interval));
+  if (!(interval >= 0) || !std::isfinite(interval))
+    throw std::invalid_argument("LoopingCall.start: interval must be a finite number of seconds >= 0, got " +
+                                std::to_string(interval));
   s.running = true;
   Deferred<void> deferred;
   s.deferred = deferred;

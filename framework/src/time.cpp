@@ -1,6 +1,7 @@
 #include "twist/time.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -26,14 +27,23 @@ void DelayedCall::cancel() {
   state_->queue->cancel(*state_);
 }
 
+namespace {
+double requireFiniteTime(const char* what, double seconds, double time) {
+  if (!std::isfinite(seconds) || !std::isfinite(time))
+    throw std::invalid_argument(std::string(what) + ": seconds must be a finite number, got " + std::to_string(seconds));
+  return time;
+}
+}  // namespace
+
 void DelayedCall::reset(double secondsFromNow) {
   requireChangeable(state_);
-  state_->queue->reschedule(*state_, state_->queue->now() + secondsFromNow);
+  double now = state_->queue->now();
+  state_->queue->reschedule(*state_, requireFiniteTime("DelayedCall.reset", secondsFromNow, now + secondsFromNow));
 }
 
 void DelayedCall::delay(double seconds) {
   requireChangeable(state_);
-  state_->queue->reschedule(*state_, state_->time + seconds);
+  state_->queue->reschedule(*state_, requireFiniteTime("DelayedCall.delay", seconds, state_->time + seconds));
 }
 
 bool DelayedCall::active() const { return state_ && !state_->called && !state_->cancelled && state_->queue; }
@@ -82,7 +92,10 @@ TimerQueue::~TimerQueue() {
 }
 
 DelayedCall TimerQueue::schedule(double delay, std::function<void()>&& fn) {
-  if (!(delay >= 0)) throw std::invalid_argument("callLater: delay must be >= 0 seconds, got " + std::to_string(delay));
+  // An infinite delay never comes due; a NaN compares false with every time.
+  // Both are refused here, where the caller can still be told (issue 10, 1.2).
+  if (!(delay >= 0) || !std::isfinite(delay))
+    throw std::invalid_argument("callLater: delay must be a finite number of seconds >= 0, got " + std::to_string(delay));
   DelayedCallState* state;
   if (spare_.empty()) {
     state = new DelayedCallState;

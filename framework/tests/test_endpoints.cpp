@@ -113,6 +113,10 @@ TEST_CASE("endpoints: a malformed string is std::invalid_argument naming the bad
   CHECK_THAT(clientError(reactor, "tcp:port=80"), twist_catch::Contains("no host"));
   CHECK_THAT(clientError(reactor, "tcp:h:port"), twist_catch::Contains("bad port \"port\""));
   CHECK_THAT(clientError(reactor, "tcp:h:80:timeout=soon"), twist_catch::Contains("bad timeout \"soon\""));
+  // strtod reads these; an infinite connect timeout reached callLater (issue 10, 1.2).
+  for (const char* timeout : {"inf", "nan", "1e400", "-1"})
+    CHECK_THAT(clientError(reactor, std::string("tcp:h:80:timeout=") + timeout),
+               twist_catch::Contains("expected a finite number of seconds >= 0"));
   CHECK_THAT(clientError(reactor, "tcp:h:80:bindAddress=x"), twist_catch::Contains("unknown option \"bindAddress\""));
 }
 

@@ -866,3 +866,26 @@ TEST_CASE("run(false) installs no signal handlers") {
   REQUIRE_FALSE(log.contains("Received SIGTERM"));
   REQUIRE_FALSE(dog.fired);
 }
+
+TEST_CASE("a call 1e17 seconds away neither fires nor keeps stop() from ending run()") {
+  // Its millisecond count overflowed to a 0 ms timer and the loop spun, deaf
+  // to stop() (issue 10, 1.2); now the wait is taken in steps of years.
+  std::size_t passes = 0;
+  uv_check_t counter{};  // counts the loop's passes; declared first: the reactor closes it as it goes
+  twist::Reactor reactor;
+  uv_check_init(reactor.uvLoop(), &counter);
+  counter.data = &passes;
+  uv_check_start(&counter, [](uv_check_t* h) { ++*static_cast<std::size_t*>(h->data); });
+  uv_unref(reinterpret_cast<uv_handle_t*>(&counter));
+  bool far = false;
+  reactor.callLater(1e17, [&] { far = true; });  // the only timer: the one the loop waits for
+  std::thread stopper([&reactor] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    reactor.callFromThread([&reactor] { reactor.stop(); });
+  });
+  reactor.run();
+  stopper.join();
+  CHECK_FALSE(far);
+  INFO("loop passes in 0.05 s: " << passes);
+  CHECK(passes < 100);  // spinning on a 0 ms timer makes thousands
+}

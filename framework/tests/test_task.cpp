@@ -1,6 +1,7 @@
 // task.hpp: Clock.advance/pump, LoopingCall and deferLater, all on a Clock.
 // (DelayedCall itself is tested through Clock in test_time.cpp.)
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -115,11 +116,12 @@ TEST_CASE("pump() advances once per entry, so calls see the time step by step") 
   REQUIRE(clock.seconds() == 3);
 }
 
-TEST_CASE("advance() rejects a negative or NaN amount: time never runs backwards") {
+TEST_CASE("advance() rejects a negative, NaN or infinite amount: time never runs backwards, or to the end") {
   twist::Clock clock;
   clock.advance(2);
   REQUIRE_THROWS_AS(clock.advance(-1), std::invalid_argument);
   REQUIRE_THROWS_AS(clock.advance(std::nan("")), std::invalid_argument);
+  REQUIRE_THROWS_AS(clock.advance(std::numeric_limits<double>::infinity()), std::invalid_argument);
   REQUIRE(clock.seconds() == 2);
 }
 
@@ -209,12 +211,13 @@ TEST_CASE("LoopingCall.stop() inside the first call made by start() fires the De
   REQUIRE(clock.getDelayedCalls().empty());
 }
 
-TEST_CASE("LoopingCall.start with a negative interval throws std::invalid_argument and does not call fn") {
+TEST_CASE("LoopingCall.start with a negative, NaN or infinite interval throws std::invalid_argument and does not call fn") {
   twist::Clock clock;
   int calls = 0;
   twist::LoopingCall loop(clock, [&] { ++calls; });
   REQUIRE_THROWS_AS(loop.start(-0.5), std::invalid_argument);
   REQUIRE_THROWS_AS(loop.start(std::nan("")), std::invalid_argument);
+  REQUIRE_THROWS_AS(loop.start(std::numeric_limits<double>::infinity()), std::invalid_argument);
   REQUIRE_FALSE(loop.running());
   REQUIRE(calls == 0);
   REQUIRE(clock.getDelayedCalls().empty());

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -608,4 +609,20 @@ TEST_CASE("the timer queue agrees with a plain list of (time, seq) under random 
         REQUIRE((next >= 0 && next <= pending.front()->time));  // early is harmless, late is not
     }
   }
+}
+
+TEST_CASE("callLater refuses an infinite or NaN delay, and reset() and delay() an infinite time") {
+  // An infinite delay never comes due and NaN compares false with every time;
+  // in a real reactor inf wedged the loop (issue 10, 1.2).
+  twist::Clock clock;
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_AS(clock.callLater(inf, [] {}), std::invalid_argument);
+  CHECK_THROWS_WITH(clock.callLater(std::nan(""), [] {}), twist_catch::Contains("finite"));
+  CHECK(clock.getDelayedCalls().empty());
+  twist::DelayedCall call = clock.callLater(1, [] {});
+  CHECK_THROWS_AS(call.reset(inf), std::invalid_argument);
+  CHECK_THROWS_AS(call.delay(inf), std::invalid_argument);
+  CHECK(call.getTime() == 1);
+  twist::DelayedCall far = clock.callLater(1e17, [] {});  // huge but finite: accepted
+  CHECK(far.active());
 }
