@@ -39,6 +39,11 @@ std::string timeoutMessage(const Exercise& e, double timeout, const std::string&
          " global or static object (a loop or a wait in it?) runs before any test.";
     return m.str();
   }
+  if (e.kind == "program") {
+    m << ". Your program was probably still running: a reactor that is never stopped keeps run() from returning"
+         " (call reactor.stop() when the work is done), and the tests wait for the program to end.";
+    return m.str();
+  }
   m << ". Something probably blocked the loop: a sleep, a while loop waiting for a"
        " change that only a callback could make, or a wait for an event that never"
        " comes. In an event loop, return and let a callback (callLater, a Deferred) continue the work.";

@@ -6,6 +6,15 @@ add_test(NAME "runner: check, hint, reset and watch end to end on a copy of the 
 set_tests_properties("runner: check, hint, reset and watch end to end on a copy of the repository"
                      PROPERTIES TIMEOUT 1200 FAIL_REGULAR_EXPRESSION "FAIL ")
 
+# The program form of exercise (lesson 01's hello): a program that hangs,
+# crashes, exits non-zero or prints the wrong line each gets its verdict
+# (e2e_program.sh). Its copy builds one exercise, so a minute or two.
+add_test(NAME "runner: a program exercise that hangs, crashes, exits non-zero or prints the wrong line gets its verdict"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e_program.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:twistlings>
+                 ${CMAKE_BUILD_TYPE} ${TWIST_SANITIZE})
+set_tests_properties("runner: a program exercise that hangs, crashes, exits non-zero or prints the wrong line gets its verdict"
+                     PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
+
 # Runners that share a build tree take turns; an interrupted one leaves it usable
 # (e2e_concurrency.sh). Its copy builds the runner too (through the driver), so
 # it takes a few minutes: in the plain build only. What it tests is processes
