@@ -9,6 +9,7 @@
 
 #include "twist/logger.hpp"
 #include "twist/reactor.hpp"
+#include "uv_buffers.hpp"
 
 namespace twist {
 
@@ -196,8 +197,9 @@ void ProcessTransport::write(std::string_view data) {
   if (data.empty() || stdinCloseRequested_ || pipeClosing_[stdinPipe]) return;
   auto* request = new WriteRequest{{}, std::string(data), this};
   request->request.data = request;
-  uv_buf_t buf = uv_buf_init(request->bytes.data(), static_cast<unsigned>(request->bytes.size()));
-  int rc = uv_write(&request->request, streamOf(stdinPipe), &buf, 1, &ProcessTransport::onWrite);
+  std::vector<uv_buf_t> bufs = uvBuffers(request->bytes.data(), request->bytes.size());
+  int rc = uv_write(&request->request, streamOf(stdinPipe), bufs.data(), static_cast<unsigned>(bufs.size()),
+                    &ProcessTransport::onWrite);
   if (rc < 0) {  // the child has closed its stdin: what follows is dropped, as after closeStdin
     delete request;
     closePipe(stdinPipe);

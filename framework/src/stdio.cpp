@@ -29,6 +29,7 @@
 #include "twist/error.hpp"
 #include "twist/logger.hpp"
 #include "twist/reactor.hpp"
+#include "uv_buffers.hpp"
 #include "uv_error.hpp"
 
 namespace twist {
@@ -366,9 +367,9 @@ void StandardIOTransport::write(std::string_view data) {
   // A pull producer is asked for more from the write callback, so it always queues.
   bool pullProducer = producer_ && !streaming_;
   if (out_.stream() && flushed() && !pullProducer) {
-    uv_buf_t buf = uv_buf_init(const_cast<char*>(data.data()), static_cast<unsigned>(data.size()));
+    uv_buf_t buf = firstUvBuffer(data.data(), data.size());
     int written = uv_try_write(out_.uvStream(), &buf, 1);
-    if (written == static_cast<int>(data.size())) return;
+    if (written >= 0 && static_cast<std::size_t>(written) == data.size()) return;
     if (written < 0 && written != UV_EAGAIN && written != UV_ENOSYS) {
       writeFailed(written);
       return;
@@ -397,8 +398,9 @@ void StandardIOTransport::startWrite() {
   auto* request = new StreamWrite{};
   request->bytes.swap(pending_);
   request->request.data = request;
-  uv_buf_t buf = uv_buf_init(request->bytes.data(), static_cast<unsigned>(request->bytes.size()));
-  int rc = uv_write(&request->request, out_.uvStream(), &buf, 1, &StandardIOTransport::onStreamWritten);
+  std::vector<uv_buf_t> bufs = uvBuffers(request->bytes.data(), request->bytes.size());
+  int rc = uv_write(&request->request, out_.uvStream(), bufs.data(), static_cast<unsigned>(bufs.size()),
+                    &StandardIOTransport::onStreamWritten);
   if (rc < 0) {
     delete request;
     writeFailed(rc);
@@ -424,7 +426,7 @@ void StandardIOTransport::onStreamWritten(uv_write_t* req, int status) {
 }
 
 void StandardIOTransport::writeFile() {
-  uv_buf_t buf = uv_buf_init(writing_.data() + written_, static_cast<unsigned>(writing_.size() - written_));
+  uv_buf_t buf = firstUvBuffer(writing_.data() + written_, writing_.size() - written_);  // the rest on the next call
   out_.request.data = this;
   int rc = uv_fs_write(reactor_.uvLoop(), &out_.request, out_.fd, &buf, 1, -1, &StandardIOTransport::onFileWritten);
   if (rc < 0) {

@@ -14,6 +14,7 @@
 #include "twist/error.hpp"
 #include "twist/logger.hpp"
 #include "twist/reactor.hpp"
+#include "uv_buffers.hpp"
 #include "uv_error.hpp"
 
 namespace twist {
@@ -444,9 +445,9 @@ void TCPConnection::write(std::string_view data) {
   // needs a write callback to be asked for more, so it always queues.
   bool pullProducer = producer_ && !streaming_;
   if (flushed() && !pullProducer) {
-    uv_buf_t buf = uv_buf_init(const_cast<char*>(data.data()), static_cast<unsigned>(data.size()));
+    uv_buf_t buf = firstUvBuffer(data.data(), data.size());
     int written = uv_try_write(stream(), &buf, 1);
-    if (written == static_cast<int>(data.size())) return;
+    if (written >= 0 && static_cast<std::size_t>(written) == data.size()) return;
     if (written < 0 && written != UV_EAGAIN && written != UV_ENOSYS) {
       closeWith(ConnectionLost("Connection to the other side was lost in a non-clean fashion: write: " +
                                uvError(written)));
@@ -467,8 +468,8 @@ void TCPConnection::startWrite() {
   auto* request = new WriteRequest{};
   request->bytes.swap(pending_);
   request->request.data = request;
-  uv_buf_t buf = uv_buf_init(request->bytes.data(), static_cast<unsigned>(request->bytes.size()));
-  int rc = uv_write(&request->request, stream(), &buf, 1, &TCPConnection::onWrite);
+  std::vector<uv_buf_t> bufs = uvBuffers(request->bytes.data(), request->bytes.size());
+  int rc = uv_write(&request->request, stream(), bufs.data(), static_cast<unsigned>(bufs.size()), &TCPConnection::onWrite);
   if (rc < 0) {
     delete request;
     closeWith(ConnectionLost("Connection to the other side was lost in a non-clean fashion: uv_write: " +
