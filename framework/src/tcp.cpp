@@ -180,6 +180,10 @@ class TCPConnection final : public ITCPTransport, public LoopResource {
   bool writeShutdownRequested_ = false;
   bool shutdownSent_ = false;
   bool writeShutdownDone_ = false;
+  // loseConnection with nothing buffered closes at the end of this turn, not
+  // at once: a write later in the same turn is still sent (Twisted's
+  // loseConnection only starts writing; doWrite closes once the buffer is empty).
+  DelayedCall closeWhenFlushed_;
 };
 
 // What connectTCP returns. States: disconnected → connecting (resolving, then
@@ -356,6 +360,7 @@ void TCPConnection::closeWith(Failure reason) {
 
 void TCPConnection::onClosed(uv_handle_t* handle) {
   std::unique_ptr<TCPConnection> self(static_cast<TCPConnection*>(handle->data));
+  if (self->closeWhenFlushed_.active()) self->closeWhenFlushed_.cancel();  // it would reach a freed connection
   self->reactor_.unregisterResource(self.get());
   if (self->reactor_.tearingDown()) {
     if (std::shared_ptr<TCPConnector> connector = std::move(self->connector_)) connector->abandon();
@@ -516,7 +521,11 @@ void TCPConnection::loseConnection() {
   disconnecting = true;
   stopReading();
   if (connecting_) return;  // a client not yet connected: nothing to flush
-  if (flushed() && !producer_) closeWith(ConnectionDone());
+  if (flushed() && !producer_) {
+    closeWhenFlushed_ = reactor_.callLater(0, [this] {
+      if (!closing_ && flushed() && !producer_) closeWith(ConnectionDone());  // else drained() closes
+    });
+  }
 }
 
 void TCPConnection::abortConnection() {

@@ -924,3 +924,34 @@ TEST_CASE("tcp: a write of 4 GiB and more reaches the peer whole, not modulo 2^3
   runReactor(reactor, 120);
   CHECK(received == size);
 }
+
+TEST_CASE("tcp: a write in the same turn as loseConnection is sent, whether or not the buffer was empty") {
+  // Twisted's loseConnection only starts writing and closes once the buffer
+  // is empty; twist closed at once when it already was, dropping the write
+  // (issue 10, 1.5).
+  for (bool writeFirst : {false, true}) {
+    INFO((writeFirst ? "write, loseConnection, write" : "loseConnection on an empty buffer, then write"));
+    twist::Reactor reactor;
+    ProbeFactory server;
+    server.setup = [&](Probe& p) {
+      p.onMade = [&](Probe& self) {
+        if (writeFirst) self.transport->write("before ");
+        self.transport->loseConnection();
+        self.transport->write("after");
+      };
+    };
+    auto port = listenLocal(reactor, server);
+    ProbeFactory client;
+    std::string received;
+    client.setup = [&](Probe& p) {
+      p.onLost = [&](Probe& self, const twist::Failure&) {
+        received = self.received;
+        reactor.stop();
+      };
+    };
+    reactor.connectTCP("127.0.0.1", port->getHost().port, client);
+    runReactor(reactor);
+    CHECK(received == (writeFirst ? "before after" : "after"));
+    CHECK(isDone(client.lost));
+  }
+}
