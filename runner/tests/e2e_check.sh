@@ -23,19 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-pass() { printf 'ok   %s\n' "$1"; }
-fail() {  # with the runner's last output, so that a CI log says why
-  printf 'FAIL %s\n' "$1"
-  printf '%s\n' "${out:-}" | head -n 40 | sed 's/^/       | /'
-  failures=$((failures + 1))
-}
-expect() {  # expect NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
-contains() { grep -qF -- "$2" <<<"$1"; }
-
 # --- the copy -----------------------------------------------------------------
 # (repo_copy.sh: the copy is a git repository of its own, for reset to find the starter.)
 . "$(cd "$(dirname "$0")" && pwd)/repo_copy.sh"

@@ -60,6 +60,12 @@ $1
 CODE
 }
 
+# greeter LINE STATUS: the body of a main() that prints LINE 0.2 s after the
+# start, stops its reactor, and returns STATUS.
+greeter() {
+  printf '  twist::Reactor reactor;\n  reactor.callLater(0.2, [&reactor] {\n    std::puts("%s");\n    reactor.stop();\n  });\n  reactor.run();\n  return %s;' "$1" "$2"
+}
+
 # --- the starter: fails at once, showing its TODO line ----------------------------
 echo "building the starter (twist and Catch once, then the program and its tests)"
 run check "$exercise"
@@ -121,13 +127,7 @@ expect "abort: the signal is named" contains "$out" "killed by SIGABRT"
 expect "abort: the verdict names the likely mistake" contains "$out" "reactor.stop() called before reactor.run()"
 
 # --- a status other than 0 ------------------------------------------------------------
-write_program '  twist::Reactor reactor;
-  reactor.callLater(0.2, [&reactor] {
-    std::puts("Hello from the reactor!");
-    reactor.stop();
-  });
-  reactor.run();
-  return 3;'
+write_program "$(greeter 'Hello from the reactor!' 3)"
 run check "$exercise"
 expect "status 3: exit code 1 (got $code)" [ "$code" = 1 ]
 expect "status 3: the first failure is the exit status" contains "$out" "First failure: the program exits with status 0"
@@ -135,13 +135,7 @@ expect "status 3: the status it gave is shown" contains "$out" "exited with stat
 expect "status 3: only that test fails" contains "$out" "1 of 8 tests fail"
 
 # --- the wrong line ---------------------------------------------------------------------
-write_program '  twist::Reactor reactor;
-  reactor.callLater(0.2, [&reactor] {
-    std::puts("Hello, reactor!");
-    reactor.stop();
-  });
-  reactor.run();
-  return 0;'
+write_program "$(greeter 'Hello, reactor!' 0)"
 run check "$exercise"
 expect "wrong line: exit code 1 (got $code)" [ "$code" = 1 ]
 expect "wrong line: the first failure is the line" contains "$out" "First failure: the program prints the greeting, exactly"

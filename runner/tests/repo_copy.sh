@@ -1,15 +1,33 @@
 # repo_copy.sh — sourced by the end-to-end scripts (e2e_check.sh,
-# e2e_concurrency.sh): a temporary copy of the repository for the runner to
+# e2e_concurrency.sh, e2e_program.sh): a temporary copy of the repository for the runner to
 # work on, so that nothing in the real one (its exercises, .twistlings/,
 # build/) is touched.
 #
 #   . "$(dirname "$0")/repo_copy.sh"
 #   copy_repository "$src" "$repo" || exit 1
 #   configure_copy "$repo" "$build_type" "$sanitize" "$log" || exit 1
+#   expect "starter: exit code 1 (got $code)" [ "$code" = 1 ]
+#
+# The checks report one line each, "ok   NAME" or "FAIL NAME" (with the
+# runner's last output, $out), and count the failures in $failures; ctest
+# fails the test on a "FAIL " line.
 #
 # The copy is a git repository of its own (reset finds the starters in git),
 # and gets its own build directory, $repo/build, configured like the build
 # under test (its build type, its sanitizers).
+
+failures=0
+pass() { printf 'ok   %s\n' "$1"; }
+fail() {  # with the runner's last output, so that a CI log says why
+  printf 'FAIL %s\n' "$1"
+  printf '%s\n' "${out:-}" | head -n 40 | sed 's/^/       | /'
+  failures=$((failures + 1))
+}
+expect() {  # expect NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then pass "$name"; else fail "$name"; fi
+}
+contains() { grep -qF -- "$2" <<<"$1"; }
 
 # copy_repository SRC DEST: the tree without builds, state or git history.
 copy_repository() {
