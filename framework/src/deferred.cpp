@@ -274,6 +274,20 @@ void Chain::chainTo(Chain* inner) {
         "a callback returned the Deferred it was added to: the chain would wait on itself forever")));
     return;
   }
+  // A cycle (b's callback returns a, which waits on b) would wait forever,
+  // leak both chains (each holds the other through its resume step), and make
+  // cancel() walk round it forever (issue 10, 1.6; Twisted raises
+  // RecursionError there). Refused here, where it is made.
+  std::size_t between = 0;
+  for (Chain* c = inner->waitingOn; c != nullptr; c = c->waitingOn, ++between) {
+    if (c == this) {
+      result.fail(std::make_exception_ptr(std::logic_error(
+          "a callback returned a Deferred that is waiting" +
+          (between == 0 ? std::string() : ", through " + std::to_string(between) + " other(s),") +
+          " on the Deferred this callback belongs to: the two would wait for each other forever")));
+      return;
+    }
+  }
   if (inner->hasResult()) {
     result.moveFrom(inner->result);
     inner->markTaken("a Deferred that waited on it (a callback returned this Deferred)");

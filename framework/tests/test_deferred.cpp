@@ -631,6 +631,27 @@ TEST_CASE("a callback returning the Deferred it was added to fails the chain ins
   REQUIRE_THAT(twist::failureResultOf<std::logic_error>(tail).getErrorMessage(), Contains("wait on itself"));
 }
 
+TEST_CASE("two Deferreds whose callbacks return each other fail instead of waiting forever, and cancel() ends") {
+  // a waits on b, then b's callback returns a: a cycle. It made cancel() walk
+  // round forever (issue 10, 1.6) and leaked both chains. Now b's callback
+  // fails, and the failure reaches a, which was waiting on b.
+  for (int through = 0; through <= 1; ++through) {
+    INFO((through ? "a waits on c, which waits on b" : "a waits on b directly"));
+    twist::Deferred<int> a, b, c;
+    twist::Deferred<int> aTail = a.addCallback([&](int) { return through ? c : b; });
+    c.addCallback([&](int) { return b; });
+    b.addCallback([&](int) { return a; });
+    a.callback(1);               // a waits on b (or on c)
+    if (through) c.callback(2);  // c waits on b
+    b.callback(3);               // b's callback returns a: refused
+    aTail.cancel();              // returns: nothing is waiting any more
+    REQUIRE(aTail.hasFailure());
+    REQUIRE_THAT(twist::failureResultOf<std::logic_error>(aTail).getErrorMessage(),
+                 Contains(through ? "waiting, through 1 other(s), on the Deferred this callback belongs to"
+                                  : "the two would wait for each other forever"));
+  }
+}
+
 TEST_CASE("a callback returning a stale handle (its chain moved on to another type) fails loudly") {
   // inner's chain now carries a std::string; the handle returned is still a
   // Deferred<int>. The outer chain must not read a std::string as an int.
