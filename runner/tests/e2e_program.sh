@@ -18,18 +18,6 @@ program=exercise_01-install_hello_program
 work=$(mktemp -d "${TMPDIR:-/tmp}/twistlings-e2e-program.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-pass() { printf 'ok   %s\n' "$1"; }
-fail() {  # with the runner's last output, so that a CI log says why
-  printf 'FAIL %s\n' "$1"
-  printf '%s\n' "${out:-}" | head -n 40 | sed 's/^/       | /'
-  failures=$((failures + 1))
-}
-expect() {  # expect NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then pass "$name"; else fail "$name"; fi
-}
-contains() { grep -qF -- "$2" <<<"$1"; }
 # ([h]: the pattern must not match this very command line.)
 none_left() { ! pgrep -f "$repo/build/bin/exercise_01-install_[h]ello_program" >/dev/null; }
 
