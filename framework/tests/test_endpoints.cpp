@@ -227,3 +227,26 @@ TEST_CASE("endpoints: cancelling connect()'s Deferred stops the attempt") {
   REQUIRE_FALSE(dog.fired);
   CHECK(clientFactory->numPorts == 0);
 }
+
+TEST_CASE("endpoints: connect() on a MemoryReactor leaves its wrapping factory to the connector, freed with it") {
+  // The wrapper owned itself until stopFactory, which a MemoryReactor never
+  // calls: it leaked with every connect (issue 10, 1.8; LeakSanitizer saw it).
+  std::weak_ptr<void> wrapper;
+  twist::Factory factory;
+  factory.protocol = [] { return std::make_unique<Echo>(); };
+  {
+    twist::MemoryReactor reactor;
+    twist::TCP4ClientEndpoint endpoint(reactor, "example.org", 80, 30);
+    twist::Deferred<twist::Protocol*> d = endpoint.connect(factory);
+    REQUIRE(reactor.tcpClients.size() == 1);
+    REQUIRE(reactor.connectors.size() == 1);
+    wrapper = reactor.connectors[0]->keepAlive;
+    CHECK_FALSE(wrapper.expired());  // the factory the reactor recorded is alive while its connector is
+    twist::StringTransport transport;
+    std::unique_ptr<twist::Protocol> p = reactor.tcpClients[0].factory->buildProtocol({"TCP", "example.org", 80});
+    REQUIRE(p);
+    p->makeConnection(transport);
+    CHECK(twist::successResultOf(d) != nullptr);
+  }
+  CHECK(wrapper.expired());
+}

@@ -108,6 +108,10 @@ class IConnector : public std::enable_shared_from_this<IConnector> {
   virtual void disconnect() = 0;      // stopConnecting, or loseConnection once connected
   virtual void connect() = 0;         // tries again (ReconnectingClientFactory does)
   virtual Address getDestination() const = 0;
+
+  // Lives as long as this connector: what its factory needs and nobody else
+  // owns (an endpoint's wrapping factory, which the connector only refers to).
+  std::shared_ptr<void> keepAlive;
 };
 
 // What listenTCP returns (Twisted: IListeningPort). The reactor holds it
