@@ -8,7 +8,8 @@
 // port, and --print-port prints only its number on the first line, so a
 // script can start the server and learn where it is (examples/echo_test.sh).
 // Everything a connection needs is in Echo: one object per connection,
-// made by the factory, destroyed by twist after its connectionLost.
+// made by the factory, destroyed by twist after its connectionLost. Its
+// memory stays bounded against a client that never reads (slow_reader_test.py).
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -18,6 +19,15 @@
 #include "twist/reactor.hpp"
 
 struct Echo : twist::Protocol {
+  // Back-pressure. A client that sends and never reads would make every echoed
+  // byte wait in this server's memory (1 GB sent, 1 GB held). The transport is
+  // also the producer of the bytes it reads: registered as its own streaming
+  // producer, it stops reading while its write buffer is over the high-water
+  // mark and reads again once it drains, so a slow reader slows its sender.
+  // (Twisted's echoserv.py does not do this, and grows the same way.)
+  void connectionMade() override {
+    if (auto* reading = dynamic_cast<twist::IProducer*>(transport)) transport->registerProducer(*reading, true);
+  }
   void dataReceived(std::string_view data) override { transport->write(data); }
 };
 

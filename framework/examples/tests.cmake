@@ -27,4 +27,8 @@ if(TWIST_PYTHON3)
   add_test(NAME example_load_2000_connections
            COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/load_test.py $<TARGET_FILE:echo_server> 2000)
   set_tests_properties(example_load_2000_connections PROPERTIES TIMEOUT 90 SKIP_RETURN_CODE 77)
+  # A client that sends 1 GiB and never reads: the server may not grow by 64 MiB (issue 10, 1.4).
+  add_test(NAME example_echo_server_slow_reader
+           COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/slow_reader_test.py echo $<TARGET_FILE:echo_server>)
+  set_tests_properties(example_echo_server_slow_reader PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
 endif()
