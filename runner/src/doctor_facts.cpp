@@ -81,6 +81,7 @@ std::string_view humanName(std::string_view requirement) {
   if (requirement == "cli11") return "CLI11";
   if (requirement == "md4c") return "md4c";
   if (requirement == "twisted") return "Python's Twisted";
+  if (requirement == "mold") return "the mold linker (optional)";
   throw std::invalid_argument("unknown requirement '" + std::string(requirement) + "'");
 }
 
@@ -107,6 +108,7 @@ std::string packageFor(std::string_view requirement, std::string_view packageMan
       {"cli11", "libcli11-dev", "cli11-devel", "cli11"},
       {"md4c", "libmd4c-dev", "md4c-devel", "md4c"},
       {"twisted", "python3-twisted", "python3-twisted", ""},
+      {"mold", "mold", "mold", ""},  // optional: quicker links (macOS's linker is not mold's)
   };
   for (const Row& row : table) {
     if (row.requirement != requirement) continue;
