@@ -12,6 +12,11 @@
 // because it is the one object that outlives every connection; a Chatter is
 // one connection, made by the factory, destroyed by twist after its
 // connectionLost, which is where it leaves the room.
+//
+// A member who never reads would make the room's lines wait in this server's
+// memory without end (one such member: 304 MB held before this rule). A
+// member with more than kMostUnsent bytes not yet sent is disconnected, and
+// the room is told why. (Twisted's chat example has no such rule.)
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -23,6 +28,9 @@
 #include "twist/basic.hpp"
 #include "twist/endpoints.hpp"
 #include "twist/reactor.hpp"
+#include "twist/tcp.hpp"
+
+constexpr std::size_t kMostUnsent = 1 << 20;  // 1 MiB: thousands of lines behind
 
 struct Chatter;
 
@@ -64,10 +72,17 @@ struct Chatter : twist::LineReceiver {
 
   void connectionLost(twist::Failure) override {
     chat().room.erase(this);
-    chat().broadcast(this, "* " + name + " left");
+    chat().broadcast(this, "* " + name + (tooSlow ? " was disconnected: not reading what the room sends" : " left"));
+  }
+
+  // Bytes written to this member and not yet taken by its socket.
+  std::size_t unsent() const {
+    auto* tcp = dynamic_cast<const twist::ITCPTransport*>(transport);
+    return tcp ? tcp->bufferedBytes() : 0;
   }
 
   std::string name;
+  bool tooSlow = false;
 };
 
 ChatFactory::ChatFactory() {
@@ -75,8 +90,14 @@ ChatFactory::ChatFactory() {
 }
 
 void ChatFactory::broadcast(const Chatter* from, const std::string& line) {
-  for (Chatter* other : room)
-    if (other != from) other->sendLine(line);
+  for (Chatter* other : room) {
+    if (other == from || other->tooSlow) continue;
+    other->sendLine(line);
+    if (other->unsent() > kMostUnsent) {
+      other->tooSlow = true;
+      other->transport->abortConnection();  // its connectionLost (and room.erase) comes on a later pass
+    }
+  }
 }
 
 int main(int argc, char** argv) {

@@ -31,17 +31,21 @@ def rss_kib(pid):
     server_process.fail(TEST, "no VmRSS for pid %d" % pid)
 
 
-def send_until(sock, total, drain=None):
-    """Sends up to `total` bytes without blocking; stops when 2 s pass with no progress."""
+def send_until(sock, total, drain=None, marker=None):
+    """Sends up to `total` bytes without blocking; stops when 2 s pass with no
+    progress. Reads `drain` meanwhile; returns (bytes sent, whether `marker` came)."""
     chunk = (b"x" * 1023 + b"\n") * 64  # 64 KiB of 1 KiB lines
     sent, stalled_since, deadline = 0, None, time.monotonic() + 120
+    seen, tail = False, b""
     sock.setblocking(False)
     while sent < total and time.monotonic() < deadline:
         readers = [drain] if drain else []
         readable, writable, _ = select.select(readers, [sock], [], 0.2)
         if drain in readable:
             try:
-                drain.recv(1 << 20)
+                data = drain.recv(1 << 20)
+                seen = seen or (marker is not None and marker in tail + data)
+                tail = data[-256:]
             except BlockingIOError:
                 pass
         if sock in writable:
@@ -58,7 +62,7 @@ def send_until(sock, total, drain=None):
         stalled_since = stalled_since or time.monotonic()
         if time.monotonic() - stalled_since > 2:
             break
-    return sent
+    return sent, seen
 
 
 def main():
@@ -75,13 +79,13 @@ def main():
         before = rss_kib(server.process.pid)
         if mode == "echo":
             sender = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-            sent = send_until(sender, total)
+            sent, told = send_until(sender, total)
         else:
             silent = socket.create_connection(("127.0.0.1", server.port), timeout=10)  # never reads
             silent.sendall(b"/nick silent\r\n")
             sender = socket.create_connection(("127.0.0.1", server.port), timeout=10)
             sender.sendall(b"/nick loud\r\n")
-            sent = send_until(sender, total, drain=sender)
+            sent, told = send_until(sender, total, drain=sender, marker=b"* silent was disconnected")
         time.sleep(0.5)  # what the server was still handling when the sender stopped
         after = rss_kib(server.process.pid)
     finally:
@@ -92,6 +96,8 @@ def main():
           % (TEST, mode, sent / (1 << 20), total / (1 << 20), held_back, grown, LIMIT_MIB))
     if status != 0:
         server_process.fail(TEST, "the server exited with %s after SIGTERM" % status)
+    if mode == "chat" and not told:
+        server_process.fail(TEST, "the room was never told that the silent member was disconnected")
     if grown >= LIMIT_MIB:
         server_process.fail(TEST, "the server grew by %.1f MiB against a client that never reads" % grown)
     return 0

@@ -31,4 +31,8 @@ if(TWIST_PYTHON3)
   add_test(NAME example_echo_server_slow_reader
            COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/slow_reader_test.py echo $<TARGET_FILE:echo_server>)
   set_tests_properties(example_echo_server_slow_reader PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
+  # One member who never reads while another sends 1 GiB of lines: chat_server drops the silent one.
+  add_test(NAME example_chat_server_slow_reader
+           COMMAND ${TWIST_PYTHON3} ${CMAKE_CURRENT_LIST_DIR}/slow_reader_test.py chat $<TARGET_FILE:chat_server>)
+  set_tests_properties(example_chat_server_slow_reader PROPERTIES TIMEOUT 180 SKIP_RETURN_CODE 77)
 endif()
