@@ -4,7 +4,6 @@
 //   ./twistlings check 00-intro/toy_loop
 #include "toy_loop.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -27,5 +26,5 @@ void ToyLoop::runDue() {
 void ToyLoop::run() {
   stopped_ = false;
   // TODO: while not stopped and timers_ is not empty: move now_ to the
-  //       earliest due time (if that is later), then take a turn.
+  //       earliest due time, then take a turn.
 }

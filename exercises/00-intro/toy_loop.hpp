@@ -57,7 +57,7 @@ class ToyLoop {
 
   // TODO (yours): the loop. Takes turns until stop() has been called or the
   // queue is empty; before each turn it "waits" for the earliest callback by
-  // moving the clock to its due time (never backwards). Returns then.
+  // moving the clock to its due time. Returns then.
   // Each run() starts afresh: a stop() from an earlier run is forgotten.
   void run();
 

@@ -1,7 +1,6 @@
 // toy_loop.cpp — lesson 00, exercise "toy_loop": the reference solution.
 #include "toy_loop.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -29,7 +28,7 @@ void ToyLoop::runDue() {
 void ToyLoop::run() {
   stopped_ = false;
   while (!stopped_ && !timers_.empty()) {
-    now_ = std::max(now_, timers_.begin()->first);  // "wait" for the earliest
+    now_ = timers_.begin()->first;  // "wait" for the earliest
     runDue();
   }
 }

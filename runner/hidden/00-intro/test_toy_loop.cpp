@@ -156,11 +156,11 @@ TEST_CASE("a second run starts afresh and runs what the first left") {
   loop.run();
   REQUIRE(log.events.empty());
   loop.run();
-  INFO("run() clears stopped_ when it starts (given), and the clock never goes back");
+  INFO("run() clears stopped_ when it starts (given), so a second run() takes turns again");
   CHECK(log.events == Events{{2.0, "left for the second run"}});
 }
 
-TEST_CASE("run on an empty loop returns at once, and the clock never moves back") {
+TEST_CASE("run on an empty loop returns at once, and a callback due now runs now") {
   ToyLoop loop;
   loop.advance(5);
   loop.run();
@@ -168,6 +168,6 @@ TEST_CASE("run on an empty loop returns at once, and the clock never moves back"
   Log log{loop, {}};
   loop.callLater(0, log.say("now"));
   loop.run();
-  INFO("a callback due now runs at now(): move now_ to the earliest due time only when that is later");
+  INFO("run() with an empty queue takes no turn and leaves the clock alone; a callLater(0) is due at now()");
   CHECK(log.events == Events{{5.0, "now"}});
 }
