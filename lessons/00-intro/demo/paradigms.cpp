@@ -324,8 +324,8 @@ void chart(const char* title, const double (&values)[3], int decimals, const cha
   for (int way = 0; way < 3; ++way) {
     int width = top > 0 ? static_cast<int>(std::lround(values[way] / top * kWidth)) : 0;
     width = std::max(width, 1);
-    std::printf("  %-17s %s%s%s %.*f %s\n", kLabels[way], style.on(way), std::string(width, '#').c_str(), style.off(),
-                decimals, values[way], unit);
+    std::printf("  %-17s %s%s%s %.*f%s%s\n", kLabels[way], style.on(way), std::string(width, '#').c_str(), style.off(),
+                decimals, values[way], *unit ? " " : "", unit);
   }
 }
 
