@@ -108,6 +108,14 @@ int runCli(int argc, char** argv) {
                      "One asked for during a lesson starts when that lesson ends");
   agenda->add_flag("--json", json, "Print the timeline as JSON");
 
+  DemoFlags demoFlags;
+  auto* demo = app.add_subcommand(
+      "demo", "Run a lesson's live demo: builds it, asks the room its \"predict\" question, waits for Enter");
+  demo->add_option("lesson", id, "A lesson (02, 02-reactor) or an exercise of it (default: the current lesson)");
+  demo->add_flag("--no-wait", demoFlags.noWait, "Run it at once, without waiting for Enter");
+  demo->add_flag("--smoke", demoFlags.smoke,
+                 "The short run the tests make: the demo's smoke_args, no waiting; it must exit 0 within 30 s");
+
   std::string address;
   auto* connectCmd = app.add_subcommand(
       "connect", "A line client for the lessons' servers (instead of nc or telnet): lines you type go out with CRLF");
@@ -139,6 +147,7 @@ int runCli(int argc, char** argv) {
     if (*list) return listCommand(c, json);
     if (*agenda) return agendaCommand(c, start, breaks, json);
     if (*show) return showLesson(c.course, lessonFor(c, id));
+    if (*demo) return demoCommand(c, lessonFor(c, id), demoFlags);
     if (*hint) return hintCommand(c, *c.select(id).front());
     if (*solution) {
       auto chosen = c.select(id);

@@ -89,7 +89,14 @@ struct CheckFlags {
   double timeout = 0;       // seconds; 0: the exercise's timeout_s
 };
 
+struct DemoFlags {
+  bool noWait = false;  // run at once, without asking for Enter
+  bool smoke = false;   // ctest's short run: smoke_args, never waits, must end in time and exit 0
+};
+
 int listCommand(Context& context, bool json);
+// The lesson's live demo: built if needed, its question, Enter, then run in the foreground.
+int demoCommand(Context& context, const Lesson& lesson, const DemoFlags& flags);
 twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& context, std::vector<const Exercise*> exercises,
                                   CheckFlags flags);
 twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& context, bool solutions);

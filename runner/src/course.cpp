@@ -89,6 +89,26 @@ Lesson readLesson(const fs::path& manifest) {
   if (lesson.id != folder) broken(manifest, "id", "is '" + lesson.id + "', but the folder is '" + folder + "'");
   lesson.title = member(manifest, doc, "", "title", json::value_t::string, "a string").get<std::string>();
   readMinutes(manifest, doc, "", lesson.talkMinutes, lesson.handsOnMinutes);
+  if (doc.contains("demo")) {
+    const json& d = member(manifest, doc, "", "demo", json::value_t::object, "an object");
+    Demo demo;
+    demo.program = member(manifest, d, "demo", "program", json::value_t::string, "a string").get<std::string>();
+    if (demo.program.empty() || demo.program.find('/') != std::string::npos)
+      broken(manifest, "demo.program", "must name a program of the build (\"chat_server\"), not a path");
+    demo.predict = member(manifest, d, "demo", "predict", json::value_t::string, "a string").get<std::string>();
+    if (d.contains("args"))
+      demo.args = strings(manifest, member(manifest, d, "demo", "args", json::value_t::array, "a list"), "demo.args");
+    if (d.contains("smoke_args"))
+      demo.smokeArgs =
+          strings(manifest, member(manifest, d, "demo", "smoke_args", json::value_t::array, "a list"), "demo.smoke_args");
+    if (d.contains("smoke_seconds")) {
+      demo.smokeSeconds =
+          member(manifest, d, "demo", "smoke_seconds", json::value_t::number_float, "a number").get<double>();
+      if (!(demo.smokeSeconds > 0 && demo.smokeSeconds <= 20))
+        broken(manifest, "demo.smoke_seconds", "must be more than 0 and at most 20");
+    }
+    lesson.demo = std::move(demo);
+  }
   const json& exercises = member(manifest, doc, "", "exercises", json::value_t::array, "a list");
   for (size_t i = 0; i < exercises.size(); ++i) {
     std::string at = "exercises." + std::to_string(i);

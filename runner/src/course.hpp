@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -52,9 +53,25 @@ struct Exercise {
   }
 };
 
+// A lesson's live demo (lesson.json "demo"): a program built with the course
+// (a twist example, or lessons/NN-topic/demo/NAME.cpp), its arguments, and
+// the question to ask the room before it runs (COURSE.md, rule 6).
+struct Demo {
+  std::string program;                 // the build's target and bin/ name: "chat_server"
+  std::vector<std::string> args;
+  std::string predict;
+  // The short, non-interactive run ctest makes (twistlings demo NN --smoke):
+  // these arguments instead of args, when given; and for a demo that serves
+  // until stopped, the seconds after which it is sent SIGTERM (0: it must end
+  // by itself). Either way it must exit 0.
+  std::optional<std::vector<std::string>> smokeArgs;
+  double smokeSeconds = 0;
+};
+
 struct Lesson {
   std::string id;       // "06-protocol"
   std::string title;
+  std::optional<Demo> demo;
   int talkMinutes = 0;      // the instructor's talk: slides and the live demo
   int handsOnMinutes = 0;   // the attendees' time on the exercises
   std::vector<Exercise> exercises;

@@ -26,7 +26,7 @@ constexpr std::string_view kPreproc = "34";   // blue (also Python's decorators)
 
 bool isIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
 bool isBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
 template <size_t N>
@@ -158,7 +158,7 @@ size_t endOfNumber(std::string_view code, size_t i) {
 }
 
 bool startsNumber(std::string_view code, size_t i) {
-  return isDigit(code[i]) || (code[i] == '.' && i + 1 < code.size() && isDigit(code[i + 1]));
+  return isAsciiDigit(code[i]) || (code[i] == '.' && i + 1 < code.size() && isAsciiDigit(code[i + 1]));
 }
 
 std::string highlightCpp(std::string_view code, const term::Painter& paint) {

@@ -142,6 +142,37 @@ TEST_CASE("an exercise is graded as unit tests unless its kind says program, and
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.kind' must be a string"));
 }
 
+TEST_CASE("a lesson's demo is read with its smoke run, and a broken one is refused naming the field") {
+  TempCourse t;
+  auto lesson = [](const std::string& demo) {
+    return R"({"id":"06-protocol","title":"x",)" MINUTES R"(,"demo":)" + demo + R"(,"exercises":[]})";
+  };
+  t.lesson("06-protocol", lesson(R"({"program":"chat_server","args":["tcp:8123"],"predict":"Who?",)"
+                                 R"("smoke_args":["tcp:0"],"smoke_seconds":1})"));
+  Course course = Course::load(t.root);
+  REQUIRE(course.lessons().size() == 1);
+  REQUIRE(course.lessons()[0].demo);
+  const Demo& demo = *course.lessons()[0].demo;
+  CHECK(demo.program == "chat_server");
+  CHECK(demo.args == std::vector<std::string>{"tcp:8123"});
+  CHECK(demo.predict == "Who?");
+  REQUIRE(demo.smokeArgs);
+  CHECK(*demo.smokeArgs == std::vector<std::string>{"tcp:0"});
+  CHECK(demo.smokeSeconds == 1);
+  t.lesson("06-protocol", lesson(R"({"program":"hello","predict":"What?"})"));
+  Course plain = Course::load(t.root);
+  CHECK(plain.lessons()[0].demo->args.empty());
+  CHECK_FALSE(plain.lessons()[0].demo->smokeArgs);
+  t.lesson("06-protocol", lesson(R"({"program":"hello"})"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'demo.predict' is missing"));
+  t.lesson("06-protocol", lesson(R"({"program":"build/bin/hello","predict":"?"})"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'demo.program' must name a program of the build"));
+  t.lesson("06-protocol", lesson(R"({"program":"hello","predict":"?","smoke_seconds":600})"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'demo.smoke_seconds' must be more than 0 and at most 20"));
+  t.lesson("06-protocol", lesson(R"({"program":"hello","predict":"?","args":"--quick"})"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'demo.args' must be a list"));
+}
+
 TEST_CASE("the plan orders the lessons and knows the ones not written yet") {
   TempCourse t;
   t.exercises("04-deferreds", "lookup");
