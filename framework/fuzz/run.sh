@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh — every fuzz target for longer than ctest's smoke run, one after the
 # other, then a table: target, executions, time, exec/s, crashes found,
-# corpus size (issue 10, §2).
+# corpus size as libFuzzer counts it (inputs/bytes) (issue 10, §2).
 #
 #   framework/fuzz/run.sh [SECONDS] [TARGET...] [-- LIBFUZZER-OPTIONS...]
 #   framework/fuzz/run.sh 300                     # 5 minutes each, all targets
@@ -69,10 +69,13 @@ for name in "${targets[@]}"; do
   runs=${runs:-0}
   crashes=$(find "$work" -maxdepth 1 -type f -newer "$work/.start" \( -name 'crash-*' -o -name 'leak-*' \
     -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-  corpus=$(find "$work/corpus" -type f | wc -l)
+  # libFuzzer's own count (inputs that add coverage, and their bytes); the
+  # directory also keeps inputs that smaller ones have since replaced.
+  corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | sed 's/corp: //')
+  corpus=${corpus:-$(find "$work/corpus" -type f | wc -l)}
   rows+=("$(awk -v n="fuzz_$name" -v r="$runs" -v s="$start" -v e="$end" -v c="$crashes" -v k="$corpus" -v x="$status" \
-    'BEGIN { t = e - s; printf "%-16s %12d %8.0fs %9.0f %8d %8d%s", n, r, t, (t > 0 ? r / t : 0), c, k, (x ? "  (stopped: exit " x ")" : "") }')")
+    'BEGIN { t = e - s; printf "%-16s %12d %8.0fs %9.0f %8d %10s%s", n, r, t, (t > 0 ? r / t : 0), c, k, (x ? "  (stopped: exit " x ")" : "") }')")
 done
 
-printf '%-16s %12s %9s %9s %8s %8s\n' target executions time exec/s crashes corpus
+printf '%-16s %12s %9s %9s %8s %10s\n' target executions time exec/s crashes corpus
 printf '%s\n' "${rows[@]}"
