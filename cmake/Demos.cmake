@@ -53,3 +53,10 @@ foreach(manifest ${COURSE_DEMO_MANIFESTS})
   set_tests_properties("course: the demo of ${lesson} runs (twistlings demo ${lesson} --smoke)" PROPERTIES
                        TIMEOUT 60 ENVIRONMENT "TWISTLINGS_ROOT=${CMAKE_SOURCE_DIR};TWISTLINGS_BUILD_DIR=${CMAKE_BINARY_DIR};NO_COLOR=1")
 endforeach()
+
+# The command itself, on a small course of its own: unknown lesson, lesson
+# without a demo, a failing demo's exit status, SIGINT stopping a server demo.
+add_test(NAME "course: twistlings demo refuses, passes a failure on and stops on SIGINT"
+         COMMAND ${CMAKE_SOURCE_DIR}/runner/tests/demo_check.sh $<TARGET_FILE:twistlings> ${CMAKE_BINARY_DIR})
+set_tests_properties("course: twistlings demo refuses, passes a failure on and stops on SIGINT" PROPERTIES
+                     TIMEOUT 120 FAIL_REGULAR_EXPRESSION "FAIL ")
