@@ -1,6 +1,7 @@
 #include "twist/deferred.hpp"
 
 #include <memory>
+#include <unordered_set>
 
 #include "twist/logger.hpp"
 
@@ -151,6 +152,7 @@ void Chain::reap() {
   givenTo = nullptr;
   givenType = nullptr;
   waitingOn = nullptr;
+  waitingOnMembers = nullptr;
   canceller = nullptr;
   pool.free.push_back(this);
 }
@@ -268,6 +270,26 @@ struct ResumeOuterStep {
 };
 }  // namespace
 
+namespace {
+// Whether `target` is among what `from` waits for: the chains it waits on, and
+// the unreported members of the lists among them, however deep.
+bool waitsThroughListsOn(Chain* from, const Chain* target) {
+  std::vector<Chain*> toVisit{from};
+  std::unordered_set<const Chain*> seen;
+  while (!toVisit.empty()) {
+    Chain* c = toVisit.back();
+    toVisit.pop_back();
+    if (c == target) return true;
+    if (!seen.insert(c).second) continue;
+    if (c->waitingOn) toVisit.push_back(c->waitingOn);
+    if (c->waitingOnMembers)
+      for (Chain* member : *c->waitingOnMembers)
+        if (member) toVisit.push_back(member);
+  }
+  return false;
+}
+}  // namespace
+
 void Chain::chainTo(Chain* inner) {
   if (inner == this) {
     result.fail(std::make_exception_ptr(std::logic_error(
@@ -279,7 +301,9 @@ void Chain::chainTo(Chain* inner) {
   // cancel() walk round it forever (issue 10, 1.6; Twisted raises
   // RecursionError there). Refused here, where it is made.
   std::size_t between = 0;
+  bool throughList = inner->waitingOnMembers != nullptr;
   for (Chain* c = inner->waitingOn; c != nullptr; c = c->waitingOn, ++between) {
+    throughList = throughList || c->waitingOnMembers != nullptr;
     if (c == this) {
       result.fail(std::make_exception_ptr(std::logic_error(
           "a callback returned a Deferred that is waiting" +
@@ -291,6 +315,15 @@ void Chain::chainTo(Chain* inner) {
   if (inner->hasResult()) {
     result.moveFrom(inner->result);
     inner->markTaken("a Deferred that waited on it (a callback returned this Deferred)");
+    return;
+  }
+  // A DeferredList waits on each member not yet reported: one of them may be
+  // this chain, further down (an errback returned the gatherResults of its own
+  // Deferred). Found by fuzz_deferred; the search runs only when a list is on the way.
+  if (throughList && waitsThroughListsOn(inner, this)) {
+    result.fail(std::make_exception_ptr(std::logic_error(
+        "a callback returned a Deferred that waits, through a DeferredList or gatherResults, on the Deferred this "
+        "callback belongs to: the two would wait for each other forever")));
     return;
   }
   ref();

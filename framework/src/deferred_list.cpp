@@ -41,7 +41,10 @@ struct DeferredListState {
   DeferredListState(const DeferredListState&) = delete;
   DeferredListState& operator=(const DeferredListState&) = delete;
   ~DeferredListState() {
-    if (list) list->release();
+    if (list) {
+      list->waitingOnMembers = nullptr;
+      list->release();
+    }
   }
 
   bool fired() const { return list == nullptr || list->called; }
@@ -51,6 +54,7 @@ struct DeferredListState {
     Result value;  // built before the fire: if building throws, the list has not fired
     ops->fireWith(value, entries.get(), first, count);
     ChainReference out{std::exchange(list, nullptr)};  // the state no longer keeps a fired list alive
+    out.chain->waitingOnMembers = nullptr;
     if (!out.chain->beginFire()) return;
     out.chain->result.moveFrom(value);
     out.chain->fire();
@@ -58,6 +62,7 @@ struct DeferredListState {
 
   void fail(std::exception_ptr error) {
     ChainReference out{std::exchange(list, nullptr)};
+    out.chain->waitingOnMembers = nullptr;
     if (!out.chain->beginFire()) return;
     out.chain->result.fail(std::move(error));
     out.chain->fire();
@@ -167,6 +172,7 @@ void startDeferredList(Chain& list, const std::vector<Chain*>& members, Deferred
   };
   list.ref();
   state->list = &list;
+  list.waitingOnMembers = &state->pending;
 
   if (members.empty()) {
     if (!options.fireOnOneCallback) state->fire(0, 0);

@@ -2,6 +2,7 @@
 // FirstError, gatherResults (TWISTED-REFERENCE.md §1), and what a member is
 // left with after the list.
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -653,4 +654,21 @@ TEST_CASE("gatherResults needs no default constructor, and moves move-only value
   REQUIRE(pointers.size() == 1);
   CHECK(*pointers[0] == 7);
   CHECK_THROWS_WITH(c.addCallback([](std::unique_ptr<int>) {}), Contains("gatherResults"));
+}
+
+TEST_CASE("an errback that returns the gatherResults of its own Deferred fails at once instead of waiting forever") {
+  // The member waited on the list, which waited on the member's own list step
+  // further down: neither fired, and each held the other (a leak). Found by
+  // fuzz_deferred (framework/fuzz/corpus/deferred/leak-gather-cycle).
+  CapturedLog log;
+  Deferred<int> member;
+  std::optional<Deferred<int>> gathered;
+  Deferred<int> tail = member.addErrback([&](Failure) { return *gathered; });
+  gathered = twist::gatherResults<int>({member}).addCallback([](std::vector<int> v) { return static_cast<int>(v.size()); });
+  member.errback(boom("x"));
+  REQUIRE(gathered->hasFailure());
+  Failure f = twist::failureResultOf<twist::FirstError>(*gathered);
+  CHECK_THAT(f.value<twist::FirstError>()->subFailure.getErrorMessage(),
+             Contains("waits, through a DeferredList or gatherResults, on the Deferred this callback belongs to"));
+  CHECK_THAT(twist::failureResultOf<std::logic_error>(tail).getErrorMessage(), Contains("wait for each other forever"));
 }

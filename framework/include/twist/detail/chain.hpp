@@ -283,6 +283,10 @@ struct Chain {
   const char* givenTo = nullptr;  // the list, when tailType is ValueGivenToList
   const std::type_info* givenType = nullptr;  // and the type the chain carries then
   Chain* waitingOn = nullptr;     // the inner chain a callback returned; not owned
+  // A DeferredList's chain, until it fires: the members whose result has not
+  // reached it (null entries have). Not owned: the list's state keeps it.
+  // chainTo follows it, so that a wait through a list cannot close a cycle.
+  const std::vector<Chain*>* waitingOnMembers = nullptr;
   std::function<void(Chain*)> canceller;
 
   // From a small per-thread pool of recycled chains, whose step storage is
