@@ -50,6 +50,9 @@ struct Echo : twist::Protocol {
 
 // The server process: listens, writes its port to `out`, runs until SIGTERM.
 [[noreturn]] void serve(bool bounded, int out) {
+  // twist's log lines (port opened, SIGTERM) would break the live line; a
+  // server that cannot listen still shows, as the parent reads no port.
+  if (!std::freopen("/dev/null", "w", stderr)) _exit(1);
   twist::Reactor reactor;
   auto factory = twist::Factory::forProtocol<Echo>(bounded);
   auto port = twist::listenTCP(reactor, 0, *factory, 50, "127.0.0.1");
