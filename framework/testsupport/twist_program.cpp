@@ -116,12 +116,32 @@ std::string ProgramRun::describe() const {
     text << "was still running after " << timeoutSeconds << " s, so it was killed";
   } else if (signal) {
     text << "was killed by " << signalName(*signal);
+  } else if (exitCode && !sanitizerReport().empty()) {
+    text << "was stopped by a sanitizer (" << sanitizerReport() << ") and exited with status " << *exitCode;
   } else if (exitCode) {
     text << "exited with status " << *exitCode;
   } else {
     text << "ended in a way nobody reported";
   }
   return text.str();
+}
+
+std::string ProgramRun::sanitizerReport() const {
+  for (const char* mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: "}) {
+    std::size_t at = err.find(mark);
+    if (at == std::string::npos) continue;
+    if (mark[0] == ':') at += 2;  // from "runtime error:" on; the file and line before it are in the INFO
+    else at += 7;                 // from the sanitizer's name on
+    std::size_t end = err.find('\n', at);
+    return err.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  }
+  return {};
+}
+
+std::string ProgramRun::crash() const {
+  if (signal) return signalName(*signal);
+  std::string report = sanitizerReport();
+  return report.empty() ? "none" : report;
 }
 
 ProgramRun runProgram(const std::string& path, const std::vector<std::string>& args, double timeoutSeconds,

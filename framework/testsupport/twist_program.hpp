@@ -59,6 +59,14 @@ struct ProgramRun {
   // killed by SIGSEGV (segmentation fault)", "was still running after 3 s, so
   // it was killed", "could not be started: ... (No such file or directory)".
   std::string describe() const;
+  // What a sanitizer said when it stopped the program (a sanitized build turns
+  // a null store or a use-after-free into a report and exit status 1, not a
+  // signal): its first line, from "runtime error:" or "ERROR:" on. Empty when
+  // stderr holds no such report.
+  std::string sanitizerReport() const;
+  // "none", the signal that ended it, or the sanitizer's report: a crash is
+  // one of these, whichever way the program was built.
+  std::string crash() const;
 };
 
 // Runs `path` with `args` (see the contract above) and waits for it, at most

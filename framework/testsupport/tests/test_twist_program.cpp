@@ -79,6 +79,23 @@ TEST_CASE("a crash is reported with its signal, named") {
   CHECK(twist_test::signalName(77) == "signal 77");
 }
 
+TEST_CASE("a sanitizer's report is a crash too, named by its first line") {
+  CHECK(runProgram(probe, {"print", "", "", "0"}).crash() == "none");
+  CHECK(runProgram(probe, {"segv"}).crash() == "SIGSEGV (segmentation fault)");
+  // What UBSan prints, with halt_on_error, before it exits with status 1.
+  ProgramRun ubsan = runProgram(
+      probe, {"print", "", "hello.cpp:9:14: runtime error: store to null pointer of type 'int'\n    #0 0x5 in main", "1"});
+  CHECK(ubsan.sanitizerReport() == "runtime error: store to null pointer of type 'int'");
+  CHECK(ubsan.crash() == ubsan.sanitizerReport());
+  CHECK(ubsan.describe() ==
+        "was stopped by a sanitizer (runtime error: store to null pointer of type 'int') and exited with status 1");
+  ProgramRun asan = runProgram(
+      probe, {"print", "", "==12==ERROR: AddressSanitizer: heap-use-after-free on address 0x6\nREAD of size 4", "1"});
+  CHECK(asan.crash() == "AddressSanitizer: heap-use-after-free on address 0x6");
+  // A line that only mentions the words is not a report.
+  CHECK(runProgram(probe, {"print", "", "no runtime error here", "1"}).crash() == "none");
+}
+
 TEST_CASE("output past the cap is dropped and said to be, and never blocks the program") {
   // 1 MiB on each stream: far more than a pipe holds, so a reader that
   // stopped reading at the cap would leave the program blocked until the timeout.

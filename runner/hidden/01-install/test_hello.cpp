@@ -44,7 +44,7 @@ TEST_CASE("the program does not crash") {
             "by the time the reactor calls it, or a null pointer? (What it printed is lost with it: stdout into a "
             "pipe is written out at exit)";
   INFO(why);
-  std::string crash = run.signal ? twist_test::signalName(*run.signal) : "none";
+  std::string crash = run.crash();
   CHECK(crash == "none");
 }
 
