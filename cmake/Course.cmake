@@ -42,27 +42,9 @@ add_custom_target(course_exercises)
 # (runner/src/symbolize.hpp). Measured on edit -> verdict (2 cores, medians
 # of CPU time): -g1 costs 0.01-0.02 s over no debug information, and saves
 # about 0.1 s against the -g that RelWithDebInfo gave them before.
-# And they link with mold when it is installed (Debian 12 has it; a little
-# quicker than gold, see runner/bench/check_speed.sh), else with gold when the toolchain has it:
-# half the time of GNU ld.
+# And they link as CourseLink.cmake says, quickly.
 set(COURSE_COMPILE_OPTIONS -O0 -g1)
-include(CheckLinkerFlag)
-# Checked again while it fails and mold is there: ./twistlings installs mold
-# after a build tree may have cached "no" (a machine set up before it did).
-find_program(COURSE_MOLD mold)
-if(COURSE_MOLD AND NOT COURSE_HAVE_MOLD)
-  unset(COURSE_HAVE_MOLD CACHE)
-endif()
-check_linker_flag(CXX "-fuse-ld=mold" COURSE_HAVE_MOLD)
-set(COURSE_LINK_OPTIONS "")
-if(COURSE_HAVE_MOLD)
-  set(COURSE_LINK_OPTIONS -fuse-ld=mold)
-else()
-  check_linker_flag(CXX "-fuse-ld=gold" COURSE_HAVE_GOLD)
-  if(COURSE_HAVE_GOLD)
-    set(COURSE_LINK_OPTIONS -fuse-ld=gold)
-  endif()
-endif()
+include(${CMAKE_CURRENT_LIST_DIR}/CourseLink.cmake)
 add_library(course_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/course_pch.cpp)
 target_link_libraries(course_pch PRIVATE twist twist_catch)
 target_compile_options(course_pch PRIVATE ${COURSE_COMPILE_OPTIONS})
@@ -104,7 +86,7 @@ foreach(manifest ${COURSE_MANIFESTS})
         # the path in TWISTLINGS_PROGRAM, and need it built first.
         add_executable(${target}_program ${sources})
         target_include_directories(${target}_program PRIVATE ${source_dir})
-        target_link_libraries(${target}_program PRIVATE twist)
+        target_link_libraries(${target}_program PRIVATE twist_course)
         # The precompiled headers are reused only with the definitions they
         # were made with (Catch's, which the program itself never reads).
         target_compile_definitions(${target}_program PRIVATE
@@ -120,7 +102,7 @@ foreach(manifest ${COURSE_MANIFESTS})
         add_executable(${target} ${sources} ${hidden})
       endif()
       target_include_directories(${target} PRIVATE ${source_dir})
-      target_link_libraries(${target} PRIVATE twist twist_catch twistlings_listener)
+      target_link_libraries(${target} PRIVATE twist_course twist_catch twistlings_listener)
       target_precompile_headers(${target} REUSE_FROM course_pch)
       target_compile_options(${target} PRIVATE ${COURSE_COMPILE_OPTIONS})
       target_link_options(${target} PRIVATE ${COURSE_LINK_OPTIONS})
