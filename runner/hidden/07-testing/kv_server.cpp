@@ -1,5 +1,5 @@
 // kv_server.cpp — lesson 07's reference KVProtocol (kv_server.hpp), hidden from
-// the attendee, with its mutants behind twist_test::mutant("id")
+// the attendee, with its mutants behind twist_test::mutant(id)
 // (twist_mutant.hpp). Unset, every mutant() is false and this is the
 // reference; the grader runs the attendee's tests once per id below, and each
 // run must fail at least one test. Each mutant is a bug a real server has had,
