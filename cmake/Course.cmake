@@ -12,6 +12,10 @@
 # hidden tests (runner/hidden/NN-topic/) and Catch's main:
 #   build/bin/exercise_NN-topic_NAME   the attendee's code, exercises/NN-topic/
 #   build/bin/solution_NN-topic_NAME   the reference, solutions/NN-topic/
+# A "mutants" exercise ("kind": "mutants") is built as a unit one, with its
+# hidden reference implementation ("reference") in place of hidden tests: the
+# attendee's files are the tests, and the grader runs the program once on the
+# reference and once per mutant (TWISTLINGS_MUTANT, twist_mutant.hpp).
 # A "program" exercise ("kind": "program") is the attendee's whole program
 # instead, built on its own as build/bin/exercise_NN-topic_NAME_program (and
 # solution_..._program); the two programs above then hold the hidden tests
@@ -62,11 +66,19 @@ foreach(manifest ${COURSE_MANIFESTS})
     continue()  # a lesson without exercises (00-intro, say) has only its text
   endif()
   math(EXPR last_exercise "${course_exercise_count} - 1")
+  # Every mutant of the lesson: its exercises share one reference, and each
+  # names only its own part of the mutants in it.
+  set(lesson_mutants "")
+  foreach(e RANGE ${last_exercise})
+    list(APPEND lesson_mutants ${course_${e}_mutants})
+  endforeach()
   foreach(e RANGE ${last_exercise})
     set(name ${course_${e}_name})
     set(files ${course_${e}_files})
     set(hidden "")
-    foreach(test ${course_${e}_tests})
+    # A mutants exercise's hidden part is its reference implementation, with
+    # the mutants inside (twist_mutant.hpp); the attendee's tests are its files.
+    foreach(test ${course_${e}_tests} ${course_${e}_reference})
       list(APPEND hidden ${CMAKE_SOURCE_DIR}/runner/hidden/${lesson}/${test})
     endforeach()
 
@@ -110,9 +122,36 @@ foreach(manifest ${COURSE_MANIFESTS})
     add_dependencies(course_exercises exercise_${lesson}_${name})
 
     set(id "${lesson}/${name}")
-    add_test(NAME "course: the solution of ${id} passes its hidden tests" COMMAND solution_${lesson}_${name})
-    add_test(NAME "course: the starter of ${id} fails a hidden test" COMMAND exercise_${lesson}_${name})
-    set_tests_properties("course: the starter of ${id} fails a hidden test" PROPERTIES WILL_FAIL TRUE)
+    if(course_${e}_kind STREQUAL "mutants")
+      # The attendee writes the tests: the solution's must pass on the
+      # reference and kill every mutant, the starter's few of them, and each
+      # mutant must be wired into the reference under its id.
+      set(mutants "${course_${e}_mutants}")
+      list(LENGTH mutants mutant_count)
+      math(EXPR all_runs_timeout "${course_${e}_timeout} * (${mutant_count} + 1)")
+      set(check_mutants ${CMAKE_COMMAND} "-DMUTANTS=${mutants}" -DTIMEOUT=${course_${e}_timeout})
+      set(solution_test "course: the solution of ${id} passes on the reference and catches every mutant")
+      set(starter_test "course: the starter of ${id} passes on the reference and catches at most a third of the mutants")
+      add_test(NAME "${solution_test}" COMMAND ${check_mutants} -DMODE=solution -DPROGRAM=$<TARGET_FILE:solution_${lesson}_${name}>
+                                               -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+      add_test(NAME "${starter_test}" COMMAND ${check_mutants} -DMODE=starter -DPROGRAM=$<TARGET_FILE:exercise_${lesson}_${name}>
+                                              -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+      set_tests_properties("${solution_test}" "${starter_test}" PROPERTIES TIMEOUT ${all_runs_timeout})
+      set(reference "")
+      foreach(file ${course_${e}_reference})
+        list(APPEND reference ${CMAKE_SOURCE_DIR}/runner/hidden/${lesson}/${file})
+      endforeach()
+      add_test(NAME "course: every mutant of ${id} is wired into its reference under its id"
+               COMMAND ${CMAKE_COMMAND} -DMODE=wired "-DMUTANTS=${mutants}" "-DLESSON_MUTANTS=${lesson_mutants}"
+                       "-DREFERENCE=${reference}"
+                       -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+    else()
+      add_test(NAME "course: the solution of ${id} passes its hidden tests" COMMAND solution_${lesson}_${name})
+      add_test(NAME "course: the starter of ${id} fails a hidden test" COMMAND exercise_${lesson}_${name})
+      set_tests_properties("course: the starter of ${id} fails a hidden test" PROPERTIES WILL_FAIL TRUE)
+      set_tests_properties("course: the solution of ${id} passes its hidden tests"
+                           "course: the starter of ${id} fails a hidden test" PROPERTIES TIMEOUT ${course_${e}_timeout})
+    endif()
     add_test(NAME "course: the starter of ${id} has a TODO"
              COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_SOURCE_DIR}/exercises/${lesson} "-DFILES=${files}"
                      -P ${CMAKE_SOURCE_DIR}/cmake/CheckTodo.cmake)
@@ -124,8 +163,6 @@ foreach(manifest ${COURSE_MANIFESTS})
                          ${CMAKE_SOURCE_DIR}/solutions/${lesson}/${file})
       endif()
     endforeach()
-    set_tests_properties("course: the solution of ${id} passes its hidden tests"
-                         "course: the starter of ${id} fails a hidden test" PROPERTIES TIMEOUT ${course_${e}_timeout})
   endforeach()
 endforeach()
 
@@ -142,8 +179,18 @@ course_refusal_test(minutes_as_number "field 'minutes' must be an object like")
 course_refusal_test(bad_stretch "field 'exercises.0.stretch' must be a BOOLEAN, not a STRING")
 course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
 course_refusal_test(bad_json "not valid JSON")
-course_refusal_test(bad_kind "field 'exercises.0.kind' is 'script', but the kinds are 'unit' \\(the default\\) and 'program'")
+course_refusal_test(bad_kind "field 'exercises.0.kind' is 'script', but the kinds are 'unit' \\(the default\\), 'program' and 'mutants'")
+course_refusal_test(mutants_no_reference "field 'exercises.0.reference' is missing")
+course_refusal_test(mutants_empty "field 'exercises.0.mutants' must not be empty")
+course_refusal_test(mutants_bad_id "field 'exercises.0.mutants.0.id' is 'Never_Times_Out', but an id holds only a-z, 0-9 and '-'")
+course_refusal_test(mutants_duplicate_id "field 'exercises.0.mutants.1.id' is 'a', which an earlier mutant has")
+course_refusal_test(mutants_no_breaks "field 'exercises.0.mutants.0.breaks' is missing")
+course_refusal_test(mutants_missing_reference "exercise 'kv' lists reference 'nowhere.cpp', but runner/hidden/mutants_missing_reference/nowhere.cpp is missing")
 course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
+
+add_test(NAME "course: a lesson.json of the mutants form, with its reference and mutants, is accepted"
+         COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/mutants_valid/lesson.json
+                 -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
 
 # ... and a valid one, whose hints hold C++ (semicolons and all), and a stretch exercise, is accepted.
 add_test(NAME "course: a lesson.json whose hints hold code, with a stretch exercise, is accepted"

@@ -53,12 +53,46 @@ function(course_list out manifest json)
   set(${out} "${items}" PARENT_SCOPE)
 endfunction()
 
+# course_mutants(OUT FILE JSON E): the ids of exercise E's "mutants", a
+# non-empty list of { "id": "never-times-out", "breaks": "a version that never
+# times out an idle client" }: ids unique, of a-z, 0-9 and '-' (the grader
+# passes one in TWISTLINGS_MUTANT), "breaks" a phrase that completes "<breaks>
+# passed all your tests" (the verdict names a surviving mutant by it alone).
+function(course_mutants out manifest json e)
+  course_field(ignored "${manifest}" "${json}" ARRAY exercises ${e} mutants)
+  string(JSON count LENGTH "${json}" exercises ${e} mutants)
+  if(count EQUAL 0)
+    course_fail("${manifest}: field 'exercises.${e}.mutants' must not be empty: a mutants exercise needs at least one mutant")
+  endif()
+  set(ids "")
+  math(EXPR last "${count} - 1")
+  foreach(m RANGE ${last})
+    course_field(ignored "${manifest}" "${json}" OBJECT exercises ${e} mutants ${m})
+    course_field(id "${manifest}" "${json}" STRING exercises ${e} mutants ${m} id)
+    course_field(breaks "${manifest}" "${json}" STRING exercises ${e} mutants ${m} breaks)
+    if(NOT id MATCHES "^[a-z0-9-]+$")
+      course_fail("${manifest}: field 'exercises.${e}.mutants.${m}.id' is '${id}', but an id holds only a-z, 0-9 and '-'")
+    endif()
+    list(FIND ids "${id}" seen)  # not IN_LIST: CheckLesson.cmake runs in script mode, without CMP0057
+    if(NOT seen EQUAL -1)
+      course_fail("${manifest}: field 'exercises.${e}.mutants.${m}.id' is '${id}', which an earlier mutant has: ids must be unique")
+    endif()
+    if(breaks STREQUAL "")
+      course_fail("${manifest}: field 'exercises.${e}.mutants.${m}.breaks' must not be empty: say what the mutant breaks (\"a version that never times out an idle client\")")
+    endif()
+    list(APPEND ids "${id}")
+  endforeach()
+  set(${out} "${ids}" PARENT_SCOPE)
+endfunction()
+
 # course_read(MANIFEST ROOT): checks the manifest and the files it names, and
 # sets, in the caller's scope: course_lesson, course_lesson_dir,
 # course_talk, course_hands_on, course_minutes (their sum), course_exercise_count,
 # and for each exercise e (0-based): course_<e>_name, course_<e>_files,
 # course_<e>_tests, course_<e>_timeout, course_<e>_stretch (ON/OFF),
-# course_<e>_kind ("unit" or "program").
+# course_<e>_kind ("unit", "program" or "mutants"), and for a mutants exercise
+# course_<e>_reference (its hidden implementation files) and course_<e>_mutants
+# (the ids of its mutants; course_<e>_tests is then empty).
 macro(course_read manifest root)
   file(RELATIVE_PATH manifest_name ${root} ${manifest})
   get_filename_component(course_lesson_dir ${manifest} DIRECTORY)
@@ -98,7 +132,6 @@ macro(course_read manifest root)
     foreach(e RANGE ${last_exercise})
       course_field(course_${e}_name "${manifest_name}" "${json}" STRING exercises ${e} name)
       course_list(course_${e}_files "${manifest_name}" "${json}" exercises ${e} files)
-      course_list(course_${e}_tests "${manifest_name}" "${json}" exercises ${e} tests)
       course_field(course_${e}_timeout "${manifest_name}" "${json}" NUMBER exercises ${e} timeout_s)
       # Optional: a stretch exercise is for the fast half of the room; the core path skips it.
       set(course_${e}_stretch OFF)
@@ -113,9 +146,21 @@ macro(course_read manifest root)
       string(JSON kind_type ERROR_VARIABLE no_kind TYPE "${json}" exercises ${e} kind)
       if(NOT no_kind)
         course_field(course_${e}_kind "${manifest_name}" "${json}" STRING exercises ${e} kind)
-        if(NOT course_${e}_kind MATCHES "^(unit|program)$")
-          course_fail("${manifest_name}: field 'exercises.${e}.kind' is '${course_${e}_kind}', but the kinds are 'unit' (the default) and 'program'")
+        if(NOT course_${e}_kind MATCHES "^(unit|program|mutants)$")
+          course_fail("${manifest_name}: field 'exercises.${e}.kind' is '${course_${e}_kind}', but the kinds are 'unit' (the default), 'program' and 'mutants'")
         endif()
+      endif()
+      # A mutants exercise: the attendee writes the tests (its files), which run
+      # against the hidden reference implementation and each of its mutants;
+      # "tests" is not used. Every other kind has hidden tests.
+      set(course_${e}_tests "")
+      set(course_${e}_reference "")
+      set(course_${e}_mutants "")
+      if(course_${e}_kind STREQUAL "mutants")
+        course_list(course_${e}_reference "${manifest_name}" "${json}" exercises ${e} reference)
+        course_mutants(course_${e}_mutants "${manifest_name}" "${json}" ${e})
+      else()
+        course_list(course_${e}_tests "${manifest_name}" "${json}" exercises ${e} tests)
       endif()
       # Counted in the JSON, not as a CMake list: a hint with C++ in it has ';'.
       course_field(ignored "${manifest_name}" "${json}" ARRAY exercises ${e} hints)
@@ -132,6 +177,11 @@ macro(course_read manifest root)
       foreach(test ${course_${e}_tests})
         if(NOT EXISTS ${root}/runner/hidden/${course_lesson}/${test})
           course_fail("${manifest_name}: exercise '${course_${e}_name}' lists test '${test}', but runner/hidden/${course_lesson}/${test} is missing")
+        endif()
+      endforeach()
+      foreach(file ${course_${e}_reference})
+        if(NOT EXISTS ${root}/runner/hidden/${course_lesson}/${file})
+          course_fail("${manifest_name}: exercise '${course_${e}_name}' lists reference '${file}', but runner/hidden/${course_lesson}/${file} is missing")
         endif()
       endforeach()
       foreach(kind exercise solution)

@@ -39,6 +39,29 @@ std::vector<std::string> strings(const fs::path& manifest, const json& list, con
   return out;
 }
 
+// "mutants": [ { "id": "never-times-out", "breaks": "a version that ..." } ]:
+// not empty, ids of a-z, 0-9 and '-' and unique, each with what it breaks.
+std::vector<Exercise::Mutant> readMutants(const fs::path& manifest, const json& list, const std::string& field) {
+  if (list.empty()) broken(manifest, field, "must not be empty: a mutants exercise needs at least one mutant");
+  std::vector<Exercise::Mutant> mutants;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string at = field + "." + std::to_string(i);
+    if (!list[i].is_object()) broken(manifest, at, "must be an object like { \"id\": \"...\", \"breaks\": \"...\" }");
+    Exercise::Mutant m;
+    m.id = member(manifest, list[i], at, "id", json::value_t::string, "a string").get<std::string>();
+    m.breaks = member(manifest, list[i], at, "breaks", json::value_t::string, "a string").get<std::string>();
+    bool wellFormed = !m.id.empty() && std::all_of(m.id.begin(), m.id.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!wellFormed) broken(manifest, at + ".id", "is '" + m.id + "', but an id holds only a-z, 0-9 and '-'");
+    for (const auto& earlier : mutants)
+      if (earlier.id == m.id) broken(manifest, at + ".id", "is '" + m.id + "', which an earlier mutant has: ids must be unique");
+    if (m.breaks.empty()) broken(manifest, at + ".breaks", "must not be empty: say what the mutant breaks");
+    mutants.push_back(std::move(m));
+  }
+  return mutants;
+}
+
 json parseFile(const fs::path& file) {
   std::ifstream in(file);
   if (!in) throw CourseError(file.string() + ": cannot be read");
@@ -118,7 +141,6 @@ Lesson readLesson(const fs::path& manifest) {
     exercise.lesson = lesson.id;
     exercise.name = member(manifest, e, at, "name", json::value_t::string, "a string").get<std::string>();
     exercise.files = strings(manifest, member(manifest, e, at, "files", json::value_t::array, "a list"), at + ".files");
-    exercise.tests = strings(manifest, member(manifest, e, at, "tests", json::value_t::array, "a list"), at + ".tests");
     exercise.timeoutSeconds =
         member(manifest, e, at, "timeout_s", json::value_t::number_float, "a number").get<double>();
     if (exercise.timeoutSeconds <= 0) broken(manifest, at + ".timeout_s", "must be more than 0");
@@ -127,13 +149,23 @@ Lesson readLesson(const fs::path& manifest) {
       exercise.stretch = member(manifest, e, at, "stretch", json::value_t::boolean, "true or false").get<bool>();
     if (e.contains("kind")) {
       exercise.kind = member(manifest, e, at, "kind", json::value_t::string, "a string").get<std::string>();
-      if (exercise.kind != "unit" && exercise.kind != "program")
-        broken(manifest, at + ".kind", "is '" + exercise.kind + "', but the kinds are 'unit' (the default) and 'program'");
+      if (exercise.kind != "unit" && exercise.kind != "program" && exercise.kind != "mutants")
+        broken(manifest, at + ".kind",
+               "is '" + exercise.kind + "', but the kinds are 'unit' (the default), 'program' and 'mutants'");
+    }
+    if (exercise.kind == "mutants") {
+      exercise.reference =
+          strings(manifest, member(manifest, e, at, "reference", json::value_t::array, "a list"), at + ".reference");
+      if (exercise.reference.empty()) broken(manifest, at + ".reference", "must name at least one file");
+      exercise.mutants = readMutants(manifest, member(manifest, e, at, "mutants", json::value_t::array, "a list"),
+                                     at + ".mutants");
+    } else {
+      exercise.tests = strings(manifest, member(manifest, e, at, "tests", json::value_t::array, "a list"), at + ".tests");
+      if (exercise.tests.empty()) broken(manifest, at + ".tests", "must name at least one file");
     }
     if (exercise.hints.size() != 3)
       broken(manifest, at + ".hints", "must hold 3 tiered hints, not " + std::to_string(exercise.hints.size()));
     if (exercise.files.empty()) broken(manifest, at + ".files", "must name at least one file");
-    if (exercise.tests.empty()) broken(manifest, at + ".tests", "must name at least one file");
     lesson.exercises.push_back(std::move(exercise));
   }
   return lesson;

@@ -41,10 +41,21 @@ struct Exercise {
   std::vector<std::string> hints;   // tiered: the first is the gentlest
   bool stretch = false;             // for the fast half of the room: off the core path
   // How it is graded (DESIGN.md "Grading forms"): "unit", the default (the
-  // hidden tests are linked with the attendee's files), or "program" (the
+  // hidden tests are linked with the attendee's files), "program" (the
   // attendee writes a whole main(); the hidden tests run that program, built
-  // as target("exercise") + "_program", as a child process).
+  // as target("exercise") + "_program", as a child process), or "mutants"
+  // (the attendee writes the tests, among files; they are linked with the
+  // hidden reference implementation, `reference`, and must pass on it and
+  // fail on each of `mutants`; `tests` is then empty).
   std::string kind = "unit";
+  // A mutants exercise: its reference's files, in runner/hidden/<lesson>/,
+  // and the mutants the reference carries (twist_mutant.hpp).
+  std::vector<std::string> reference;
+  struct Mutant {
+    std::string id;       // what TWISTLINGS_MUTANT selects: "never-times-out"
+    std::string breaks;   // "a version that never times out an idle client"
+  };
+  std::vector<Mutant> mutants;
 
   std::string id() const { return lesson + "/" + name; }
   // The build's program names: exercise_06-protocol_chat, solution_06-protocol_chat.

@@ -142,6 +142,39 @@ TEST_CASE("an exercise is graded as unit tests unless its kind says program, and
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.kind' must be a string"));
 }
 
+TEST_CASE("a mutants exercise is read with its reference and mutants, and a broken one is refused naming the field") {
+  TempCourse t;
+  auto lessonWith = [](const std::string& fields) {
+    return R"({"id":"07-testing","title":"x",)" MINUTES R"(,"exercises":[{"name":"kv","kind":"mutants",)"
+           R"("files":["kv.hpp","test_kv.cpp"],"timeout_s":10,"hints":["1","2","3"])" + fields + "}]}";
+  };
+  const std::string mutants = R"(,"mutants":[{"id":"never-times-out","breaks":"a version that never times out"},)"
+                              R"({"id":"drops-2","breaks":"a version that drops a split line"}])";
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"])" + mutants));
+  Course course = Course::load(t.root);
+  REQUIRE(course.exercises().size() == 1);
+  const Exercise& kv = *course.exercises()[0];
+  CHECK(kv.kind == "mutants");
+  CHECK(kv.tests.empty());
+  CHECK(kv.reference == std::vector<std::string>{"kv.cpp"});
+  REQUIRE(kv.mutants.size() == 2);
+  CHECK(kv.mutants[1].id == "drops-2");
+  CHECK(kv.mutants[0].breaks == "a version that never times out");
+
+  t.lesson("07-testing", lessonWith(mutants));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.reference' is missing"));
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"],"mutants":[])"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.mutants' must not be empty"));
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"],"mutants":[{"id":"No Spaces","breaks":"x"}])"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.mutants.0.id' is 'No Spaces', but an id holds only"));
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"],"mutants":[{"id":"a","breaks":"x"},{"id":"a","breaks":"y"}])"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.mutants.1.id' is 'a', which an earlier mutant has"));
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"],"mutants":[{"id":"a"}])"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.mutants.0.breaks' is missing"));
+  t.lesson("07-testing", lessonWith(R"(,"reference":["kv.cpp"],"mutants":[{"id":"a","breaks":""}])"));
+  CHECK_THAT(errorOf(t.root), twist_catch::Contains("field 'exercises.0.mutants.0.breaks' must not be empty"));
+}
+
 TEST_CASE("a lesson's demo is read with its smoke run, and a broken one is refused naming the field") {
   TempCourse t;
   auto lesson = [](const std::string& demo) {
