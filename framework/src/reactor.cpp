@@ -68,7 +68,18 @@ Reactor::Reactor()
   });
 }
 
+namespace {
+Reactor::DestructionHook destructionHook = nullptr;  // test support: see reactor.hpp
+}  // namespace
+
+Reactor::DestructionHook Reactor::setDestructionHook(DestructionHook hook) {
+  DestructionHook previous = destructionHook;
+  destructionHook = hook;
+  return previous;
+}
+
 Reactor::~Reactor() {
+  if (destructionHook) destructionHook(*this);
   tearingDown_ = true;
   *self_ = nullptr;
   std::vector<detail::LoopResource*> resources(resources_.begin(), resources_.end());

@@ -234,6 +234,15 @@ class Reactor : public IReactorTime, public IReactorTCP, private detail::TimerQu
   std::vector<std::string> describeResources() const;
   std::size_t closeResources();
 
+  // Test support (the grader's listener, runner/listener/): a function called
+  // at the start of every ~Reactor, while the reactor is whole, so that a test
+  // that leaves delayed calls pending or ports and connections open can be
+  // named (getDelayedCalls, describeResources). The hook must only look: no
+  // iterate(), no user code (a test's objects made after the reactor are
+  // already destroyed). nullptr, the default: none. Returns the previous hook.
+  using DestructionHook = void (*)(Reactor&);
+  static DestructionHook setDestructionHook(DestructionHook hook);
+
  private:
   // A trigger's body gets `done`, to call once when it has finished: at once
   // for a plain function, when its Deferred fires for one that returns one
