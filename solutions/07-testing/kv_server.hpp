@@ -42,15 +42,21 @@
 // - Too long: a line longer than kMaxLineLength bytes (not counting "\r\n") is
 //   answered "ERROR line too long" and the connection is closed
 //   (transport->loseConnection()). A line of exactly kMaxLineLength is fine.
+//   The answer comes when the long line's "\r\n" arrives, or sooner, once
+//   kMaxLineLength + 2 bytes are waiting without one (LineReceiver's rule).
 // - Idle timeout: when idleTimeout seconds pass without a single byte
 //   received, the server sends "TIMEOUT" and closes the connection
 //   (transport->loseConnection()). The count starts at connectionMade and
 //   starts again whenever bytes arrive (any dataReceived, even half a line).
 //   On a Clock: advance(idleTimeout) after the last bytes times out;
 //   advance(idleTimeout - 0.001) does not.
-// - Closing: from connectionLost on, the server schedules nothing and sends
-//   nothing: its idle timer is cancelled there, so no call of it is left in
-//   clock.getDelayedCalls().
+// - Once the server has closed the connection (a line too long, a timeout),
+//   it ignores whatever else arrives and its idle timer is stopped: it sends
+//   nothing more (a test's StringTransport, unlike a real one, still
+//   delivers what the test feeds it after loseConnection).
+// - Closing: connectionLost cancels the idle timer: afterwards no call of
+//   it is left in clock.getDelayedCalls(), and advancing the Clock sends
+//   nothing (a connection that is gone gets no TIMEOUT).
 //
 // Ownership and lifetime: the store, the IReactorTime and the transport must
 // outlive the KVProtocol's use of them; destroying the KVProtocol cancels its
@@ -90,10 +96,12 @@ class KVProtocol : public twist::LineReceiver {
   void connectionLost(twist::Failure reason) override;
 
  private:
-  void timedOut();  // "TIMEOUT", then loseConnection
+  void timedOut();  // "TIMEOUT", then close()
+  void close();     // stops the timer, ignores what comes next, loseConnection
 
   KVStore& store_;
   twist::IReactorTime& clock_;
   double idleTimeout_;
   twist::DelayedCall idleCall_;  // the pending timeout, while connected
+  bool closing_ = false;         // close() was called
 };

@@ -67,6 +67,13 @@ TEST_CASE_METHOD(Connection, "a line longer than the limit is answered ERROR lin
   CHECK(transport.disconnecting);
 }
 
+TEST_CASE_METHOD(Connection, "after a line too long the server answers nothing more") {
+  ask(std::string(KVProtocol::kMaxLineLength + 1, 'x'));
+  CHECK(ask("GET colour") == "");
+  clock.advance(kIdle);
+  CHECK(transport.value() == "");
+}
+
 TEST_CASE_METHOD(Connection, "a line of exactly the limit is answered") {
   std::string line = "SET k " + std::string(KVProtocol::kMaxLineLength - 6, 'v');
   CHECK(ask(line) == "OK\r\n");
