@@ -49,7 +49,9 @@
 //   (transport->loseConnection()). The count starts at connectionMade and
 //   starts again whenever bytes arrive (any dataReceived, even half a line).
 //   On a Clock: advance(idleTimeout) after the last bytes times out;
-//   advance(idleTimeout - 0.001) does not.
+//   advance(idleTimeout - 0.001) does not. (Clock time is a double: ten
+//   advance(0.1) make 0.9999999999999999 s, not 1 s. Advance by whole
+//   seconds, or by the idle timeout itself.)
 // - Once the server has closed the connection (a line too long, a timeout),
 //   it ignores whatever else arrives and its idle timer is stopped: it sends
 //   nothing more (a test's StringTransport, unlike a real one, still
