@@ -27,6 +27,10 @@ struct BuildProgress {
   void start(const std::string& what) {
     if (show) std::fprintf(stderr, "building and testing %s…\r", what.c_str()), std::fflush(stderr);
   }
+  // A later stage of the same grading ("against its mutants: 3 of 8").
+  void update(const std::string& what, const std::string& stage) {
+    if (show) std::fprintf(stderr, "\x1b[2K\rtesting %s %s…\r", what.c_str(), stage.c_str()), std::fflush(stderr);
+  }
   void done() {
     if (show) std::fprintf(stderr, "\x1b[2K\r"), std::fflush(stderr);
   }
@@ -45,6 +49,7 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
     if (flags.solution) options.kind = "solution";
     options.timeoutSeconds = flags.timeout;
     options.writeResults = !flags.solution;
+    options.onProgress = [&progress, e](const std::string& stage) { progress.update(e->id(), stage); };
     // One runner at a time builds and grades (build_lock.hpp): watch may be checking in another terminal.
     std::string holder = "check " + e->id(), subject = e->id();
     std::shared_ptr<BuildTurn> turn = co_await takeBuildTurn(reactor, buildLockFile(c.paths), holder, subject);

@@ -5,12 +5,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "files.hpp"
 #include "hidden_tests.hpp"
+#include "mutants.hpp"
 #include "symbolize.hpp"
 #include "terminal.hpp"
 #include "twist/process.hpp"
@@ -39,6 +41,11 @@ std::string timeoutMessage(const Exercise& e, double timeout, const std::string&
          " global or static object (a loop or a wait in it?) runs before any test.";
     return m.str();
   }
+  if (e.kind == "mutants") {
+    m << ", on the correct implementation. A test that waits for real time, or runs a reactor that nothing"
+         " stops, hangs: give the code a twist::Clock and advance() it instead.";
+    return m.str();
+  }
   if (e.kind == "program") {
     m << ". Your program was probably still running: a reactor that is never stopped keeps run() from returning"
          " (call reactor.stop() when the work is done), and the tests wait for the program to end.";
@@ -60,6 +67,7 @@ std::string crashMessage(const Exercise& e, const ProcessResult& run, const std:
   } else {
     m << ", after the last test had ended (in the destructor of a global or static object?)";
   }
+  if (e.kind == "mutants") m << ", on the correct implementation";
   if (run.signal == SIGSEGV || run.signal == SIGBUS) {
     m << ". Usually a null or dangling pointer: an object used after it was destroyed"
          " (a callback that outlives its object?) or a pointer never set.";
@@ -82,6 +90,19 @@ std::string sourceLine(const fs::path& file, int line) {
     if (l == line) return text;
   }
   return "";
+}
+
+// The files whose TEST_CASEs the program runs: the hidden tests, or a
+// mutants exercise's own .cpp files (the attendee's tests).
+std::vector<fs::path> testSources(const Course& course, const Exercise& e, const fs::path& sourceDir) {
+  std::vector<fs::path> sources;
+  if (e.kind == "mutants") {
+    for (const auto& file : e.files)
+      if (fs::path(file).extension() == ".cpp") sources.push_back(sourceDir / file);
+  } else {
+    for (const auto& file : e.tests) sources.push_back(course.hiddenDir(e) / file);
+  }
+  return sources;
 }
 
 std::optional<long long> mtimeNanoseconds(const fs::path& file) {
@@ -261,7 +282,10 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
   run.timeout = options.timeoutSeconds > 0 ? options.timeoutSeconds : exercise.timeoutSeconds;
   run.mergeStderr = true;
   run.outputCap = 256 << 10;
-  run.extraEnv = {{"TWISTLINGS_REPORT", report.string()}, {"TWISTLINGS_MEMORY_MB", std::to_string(options.memoryMegabytes)}};
+  // TWISTLINGS_MUTANT empty: the reference itself (a mutants exercise's; the others never read it).
+  run.extraEnv = {{"TWISTLINGS_REPORT", report.string()},
+                  {"TWISTLINGS_MEMORY_MB", std::to_string(options.memoryMegabytes)},
+                  {"TWISTLINGS_MUTANT", ""}};
   ProcessResult ran;
   std::vector<std::string> argv{program.string(), "--order", "decl", "--out", catchOutput.string()};
   try {
@@ -337,8 +361,7 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
                                                       : "did not run: the program ended before its first test")
                                       : (ran.timedOut ? "did not run: an earlier test hung"
                                                       : "did not run: an earlier test crashed");
-    for (const auto& testFile : exercise.tests) {
-      fs::path path = course.hiddenDir(exercise) / testFile;
+    for (const fs::path& path : testSources(course, exercise, sourceDir)) {
       std::string source = readFile(path).value_or("");
       for (const DeclaredTest& declared : declaredTests(source)) {
         bool seen = std::any_of(result.tests.begin(), result.tests.end(),
@@ -350,6 +373,10 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
         result.tests.push_back(never);
       }
     }
+  } else if (result.tests.empty() && exercise.kind == "mutants" && ran.ok()) {
+    // The starter: Catch ran, and found no TEST_CASE to run.
+    result.verdict = Verdict::Fail;
+    result.message = "no tests yet";
   } else if (result.tests.empty()) {
     result.verdict = Verdict::Error;
     result.message = "the tests did not run (" + ran.describeEnd() + "):\n" + lastLines(term::stripEscapes(ran.out), 10);
@@ -357,13 +384,44 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     result.verdict = result.failed() == 0 && ran.ok() ? Verdict::Pass : Verdict::Fail;
   }
   // File order: the manifest's order of test files, then line.
+  std::vector<fs::path> testFiles = testSources(course, exercise, sourceDir);
   auto rank = [&](const TestOutcome& t) {
-    for (size_t i = 0; i < exercise.tests.size(); ++i)
-      if (fs::path(t.file).filename() == exercise.tests[i]) return std::pair<size_t, int>(i, t.line);
-    return std::pair<size_t, int>(exercise.tests.size(), t.line == 0 ? 1 << 30 : t.line);
+    for (size_t i = 0; i < testFiles.size(); ++i)
+      if (fs::path(t.file).filename() == testFiles[i].filename()) return std::pair<size_t, int>(i, t.line);
+    return std::pair<size_t, int>(testFiles.size(), t.line == 0 ? 1 << 30 : t.line);
   };
   std::stable_sort(result.tests.begin(), result.tests.end(),
                    [&](const TestOutcome& a, const TestOutcome& b) { return rank(a) < rank(b); });
+
+  // A mutants exercise whose tests all pass on the reference: now each mutant.
+  if (exercise.kind == "mutants" && result.verdict == Verdict::Pass) {
+    MutantRunOptions mutantRuns;
+    mutantRuns.program = program;
+    mutantRuns.reportPrefix = report;
+    mutantRuns.reportPrefix.replace_extension("").replace_extension("");
+    mutantRuns.timeoutSeconds = mutantTimeout(ran.seconds, run.timeout);
+    mutantRuns.memoryMegabytes = options.memoryMegabytes;
+    if (options.onProgress) {
+      auto onProgress = options.onProgress;
+      mutantRuns.onProgress = [onProgress](int done, int total) {
+        onProgress("against its mutants: " + std::to_string(done) + " of " + std::to_string(total));
+      };
+    }
+    auto started = std::chrono::steady_clock::now();
+    std::optional<std::string> spawnError;
+    try {
+      result.mutants = co_await runMutants(reactor, exercise, mutantRuns);
+    } catch (const twist::ProcessSpawnError& e) {
+      spawnError = e.what();
+    }
+    if (spawnError) {
+      result.verdict = Verdict::Error;
+      result.message = "cannot run the tests against the mutants: " + *spawnError + ". Run ./twistlings to build them.";
+      co_return finish(result);
+    }
+    result.mutantSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    concludeMutants(result);
+  }
   co_return finish(result);
 }
 

@@ -4,6 +4,7 @@
 //   in its own process group with a timeout, a memory limit and a cap on
 //   captured output → read the listener's report (runner/listener/) → a
 //   GradeResult, also written as results.json.
+// A "mutants" exercise's program then runs once per mutant (mutants.hpp).
 // The program runs once: after a crash or a hang, the tests that never ran
 // come from the hidden test sources (hidden_tests.hpp), and a crash's place
 // in the attendee's code from the program's line tables (symbolize.hpp).
@@ -39,6 +40,8 @@ struct GradeOptions {
   double timeoutSeconds = 0;           // 0: the exercise's timeout_s
   int memoryMegabytes = 2048;          // the grader's address-space limit
   std::function<void(std::string_view)> onBuildOutput;  // the build's output as it comes
+  // What the grading is doing, when it takes a while ("against its mutants: 3 of 8").
+  std::function<void(const std::string&)> onProgress;
 };
 
 struct BuildResult {

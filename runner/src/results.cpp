@@ -101,6 +101,9 @@ std::vector<TestOutcome> parseReport(std::string_view reportLines, std::string_v
       TestOutcome& t = tests[byIndex[index]];
       t.status = event.value("status", "fail");
       t.message = describeFailures(event.value("failures", json::array()));
+      t.seconds = event.value("seconds", 0.0);
+      for (const auto& line : event.value("unclean", json::array()))
+        if (line.is_string()) t.unclean.push_back(line.get<std::string>());
       int failed = event.value("failed", 0);
       int shown = static_cast<int>(event.value("failures", json::array()).size());
       if (failed > shown) t.message += "\n(and " + std::to_string(failed - shown) + " more failed checks)";
@@ -155,9 +158,20 @@ json resultsJson(const GradeResult& result) {
     json entry{{"name", t.name}, {"status", t.status}, {"test_code", t.testCode}};
     entry["message"] = t.status == "pass" ? json(nullptr) : json(t.message);
     if (!t.output.empty()) entry["output"] = capText(t.output, kTestOutputCap);
+    if (!result.mutants.empty() && t.seconds >= kSlowTestSeconds) entry["seconds"] = t.seconds;
+    if (!t.unclean.empty()) entry["unclean"] = t.unclean;
     tests.push_back(entry);
   }
   doc["tests"] = tests;
+  if (!result.mutants.empty()) {
+    json mutants = json::array();
+    for (const auto& m : result.mutants) {
+      json entry{{"breaks", m.breaks}, {"status", m.caught ? "caught" : "survived"}};
+      if (m.caught && !m.caughtBy.empty()) entry["caught_by"] = m.caughtBy;
+      mutants.push_back(entry);
+    }
+    doc["mutants"] = mutants;
+  }
   return doc;
 }
 

@@ -6,6 +6,11 @@
 //     "tests": [ { "name": "...", "status": "fail", "message": "...",
 //                  "output": "...", "test_code": "..." }, ... ] }
 //
+// A "mutants" exercise adds, after the attendee's tests (which ran on the
+// reference), "mutants": [ { "breaks": "...", "status": "caught" | "survived",
+// "caught_by": "<test name>" } ], and its tests "seconds" and "unclean" (the
+// lines of a reactor they left dirty) when those make the verdict fail.
+//
 // Tests come in file order (the manifest's order of test files, then line).
 // A test's output is what it printed, capped at 500 characters.
 // TestOutcome and GradeResult are plain values.
@@ -24,6 +29,10 @@
 namespace twistlings {
 
 constexpr size_t kTestOutputCap = 500;
+// A test of the attendee's (a "mutants" exercise) that takes this much wall
+// time or more is reported, and fails the verdict: tests never sleep, they
+// advance a twist::Clock. Twisted's own tests run in milliseconds each.
+constexpr double kSlowTestSeconds = 0.5;
 
 struct TestOutcome {
   std::string name;
@@ -34,6 +43,21 @@ struct TestOutcome {
   std::string file;        // the hidden test file
   int line = 0;
   bool ran = true;         // false: an earlier test crashed or hung, so it never started
+  double seconds = 0;      // its wall time, as the listener measured it
+  // What the twist::Reactors it destroyed left behind (delayed calls, open
+  // ports and connections), one line each in twist::cleanReactor's words;
+  // empty for a clean test.
+  std::vector<std::string> unclean{};
+};
+
+// One mutant of a "mutants" exercise, run against the attendee's tests.
+struct MutantOutcome {
+  std::string id;          // for the course's checks; the verdict names a mutant by `breaks` only
+  std::string breaks;      // "a version that never times out an idle client"
+  bool caught = false;     // at least one test failed on it (a crash or a hang counts)
+  std::string caughtBy;    // the first of the attendee's tests that failed on it; may be empty
+  std::string how;         // "failed", "crashed", "hung": what that test did
+  double seconds = 0;      // the run's wall time
 };
 
 // A place in the source: a crash site, or one frame of a stack.
@@ -61,6 +85,10 @@ struct GradeResult {
   // runner), read from Ninja's log. Unset when not known: "already built".
   std::optional<double> programBuildSeconds;
   double runSeconds = 0;
+  // A "mutants" exercise, once its tests pass on the reference: each mutant's
+  // run, in lesson.json's order, and the time of all of them together.
+  std::vector<MutantOutcome> mutants;
+  double mutantSeconds = 0;
 
   std::string status() const;                   // "pass", "fail", "error"
   int failed() const;                           // tests not passing

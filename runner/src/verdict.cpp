@@ -82,6 +82,113 @@ std::string buildTime(const GradeResult& result) {
   return result.programBuildSeconds ? "build " + seconds(*result.programBuildSeconds) : "already built";
 }
 
+// The first file of the attendee's tests (a mutants exercise's .cpp), for "write it in ...".
+std::string testFileOf(const Exercise& e) {
+  for (const auto& file : e.files)
+    if (file.size() > 4 && file.compare(file.size() - 4, 4, ".cpp") == 0) return "exercises/" + e.lesson + "/" + file;
+  return "exercises/" + e.lesson + "/";
+}
+
+// Each mutant: caught (and by which test), or its behaviour and "passed all your tests".
+void listMutants(std::ostringstream& out, const GradeResult& result, const term::Painter& paint) {
+  for (const auto& m : result.mutants) {
+    if (m.caught) {
+      std::string by;
+      if (!m.caughtBy.empty()) {
+        by = " (your test \"" + m.caughtBy + "\" " + m.how + (m.how == "failed" ? "" : " on it") + ")";
+      } else {
+        by = " (its run " + m.how + " before your first test)";
+      }
+      out << "  " << paint.green("✓ caught: ") << m.breaks << paint.dim(by) << "\n";
+    } else {
+      out << "  " << paint.red("✗ ") << paint.bold(m.breaks) << " passed all your tests\n";
+    }
+  }
+}
+
+// The tests that pass but still fail the verdict: they take real time, or leave a reactor unclean.
+void listSlowAndUnclean(std::ostringstream& out, const GradeResult& result, const term::Painter& paint) {
+  for (const auto& t : result.tests) {
+    if (!t.ran || t.seconds < kSlowTestSeconds) continue;
+    out << "  " << paint.red("✗ ") << "your test \"" << t.name << "\" takes " << seconds(t.seconds)
+        << " of real time: tests never sleep; advance a twist::Clock\n";
+  }
+  for (const auto& t : result.tests) {
+    if (t.unclean.empty()) continue;
+    out << "  " << paint.red("✗ ") << "your test \"" << t.name << "\" left its reactor unclean:\n";
+    out << "      Reactor was unclean.\n";
+    for (const auto& line : t.unclean) out << "      " << line << "\n";
+  }
+}
+
+std::string mutantsTime(const GradeResult& result) {
+  return "(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ", mutants " + seconds(result.mutantSeconds) + ")";
+}
+
+// A mutants exercise's Pass or Fail (the other verdicts read as for any exercise).
+std::string renderMutantsVerdict(const GradeResult& result, const Exercise& e, const VerdictContext& c,
+                                 const term::Painter& paint) {
+  std::ostringstream out;
+  const std::string id = paint.bold(e.id());
+  int total = static_cast<int>(result.tests.size());
+  std::string yourTests = "your " + std::to_string(total) + (total == 1 ? " test" : " tests");
+  std::string pass = total == 1 ? " passes" : " pass";
+  if (result.tests.empty()) {
+    out << paint.red("✗ ") << id << ": " << testFileOf(e) << " has no TEST_CASE yet.\n"
+        << "  Write one there, for a behaviour the contract (" << e.files.front() << ") promises:\n"
+        << "    TEST_CASE(\"an idle client is disconnected\") { ... }\n"
+        << "  It must pass on the correct implementation, and each of the " << e.mutants.size()
+        << " wrong versions must fail at least one of your tests.\n\n"
+        << hintLine(e, c, paint);
+    return out.str();
+  }
+  if (result.mutants.empty()) {  // some tests fail on the reference: the mutants did not run
+    int failed = result.failed();
+    out << paint.red("✗ ") << id << ": ";
+    if (failed == 1) {
+      for (const auto& t : result.tests)
+        if (t.status != "pass") out << "your test \"" << t.name << "\" fails on the correct implementation.\n";
+    } else {
+      out << failed << " of " << yourTests << " fail on the correct implementation.\n";
+    }
+    listTests(out, result, c, paint);
+    showFailures(out, result, c, paint);
+    out << "\n  A test must pass on correct code: check what it expects against the contract in " << e.files.front()
+        << ".\n  (The wrong versions run once every test passes on the correct one.)\n\n"
+        << hintLine(e, c, paint);
+    return out.str();
+  }
+  int caught = 0;
+  for (const auto& m : result.mutants) caught += m.caught;
+  int count = static_cast<int>(result.mutants.size());
+  std::string all = count == 1 ? "the 1 wrong version" : "all " + std::to_string(count) + " wrong versions";
+  if (result.verdict == Verdict::Pass) {
+    out << paint.green("✓ ") << id << ": " << yourTests << pass << " on the correct implementation and catch"
+        << (total == 1 ? "es " : " ") << all << " " << paint.dim(mutantsTime(result)) << "\n";
+    listMutants(out, result, paint);
+    if (!c.nextExercise.empty()) {
+      out << "Next: " << paint.bold(c.nextExercise) << ". Open exercises/"
+          << c.nextExercise.substr(0, c.nextExercise.find('/')) << "/ and run "
+          << paint.bold("./twistlings check " + c.nextExercise) << ".\n";
+    } else {
+      out << "That was the last exercise. " << paint.bold("./twistlings verify") << " shows your score.\n";
+    }
+    return out.str();
+  }
+  out << paint.red("✗ ") << id << ": " << yourTests << pass << " on the correct implementation";
+  if (caught == count) {
+    out << " and catch" << (total == 1 ? "es " : " ") << all << ", but:\n";
+  } else {
+    out << ", but " << count - caught << " of " << count << " wrong versions pass " << (total == 1 ? "it" : "them")
+        << " too.\n";
+  }
+  listMutants(out, result, paint);
+  listSlowAndUnclean(out, result, paint);
+  if (!result.message.empty()) out << "\n" << indent(result.message, "  ");
+  out << "\n" << hintLine(e, c, paint);
+  return out.str();
+}
+
 }  // namespace
 
 std::string relativeTo(const std::filesystem::path& root, const std::string& path) {
@@ -92,6 +199,8 @@ std::string relativeTo(const std::filesystem::path& root, const std::string& pat
 
 std::string renderVerdict(const GradeResult& result, const Exercise& e, const VerdictContext& c,
                           const term::Painter& paint) {
+  if (e.kind == "mutants" && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail))
+    return renderMutantsVerdict(result, e, c, paint);
   std::ostringstream out;
   const std::string id = paint.bold(e.id());
   int total = static_cast<int>(result.tests.size());

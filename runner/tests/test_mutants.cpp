@@ -1,0 +1,220 @@
+// Tests for mutants.hpp and the "mutants" form in grade() and renderVerdict():
+// a fake course whose program is a shell script that plays the attendee's
+// tests, as the listener would report them, on the reference
+// (TWISTLINGS_MUTANT empty) and on each mutant (TWISTLINGS_MUTANT=id).
+#include "mutants.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "files.hpp"
+#include "grader.hpp"
+#include "react.hpp"
+#include "twist_catch.hpp"
+#include "verdict.hpp"
+
+using namespace twistlings;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Lesson "07-fake", exercise "kv": the attendee's test_kv.cpp holds two
+// tests; the reference carries three mutants.
+struct MutantCourse {
+  fs::path root;
+  Paths paths;
+  Course course;
+  Exercise exercise;
+  std::string testFile;
+
+  MutantCourse() {
+    char pattern[] = "/tmp/twistlings-test-mutants.XXXXXX";
+    root = ::mkdtemp(pattern);
+    fs::create_directories(root / "lessons");
+    fs::create_directories(root / "exercises/07-fake");
+    fs::create_directories(root / "build/bin");
+    testFile = (root / "exercises/07-fake/test_kv.cpp").string();
+    std::ofstream(root / "exercises/07-fake/kv.hpp") << "// the contract\n";
+    std::ofstream(testFile) << "#include \"kv.hpp\"\n"
+                               "TEST_CASE(\"a GET answers the value\") {}\n"
+                               "TEST_CASE(\"an idle client is closed\") {}\n";
+    paths.root = root;
+    paths.build = root / "build";
+    paths.state = root / ".twistlings";
+    course = Course::load(root);
+    exercise.lesson = "07-fake";
+    exercise.name = "kv";
+    exercise.kind = "mutants";
+    exercise.files = {"kv.hpp", "test_kv.cpp"};
+    exercise.reference = {"kv.cpp"};
+    exercise.mutants = {{"wrong-value", "a version that answers GET with the wrong value"},
+                        {"never-times-out", "a version that never times out an idle client"},
+                        {"crashes-on-get", "a version that crashes on GET"}};
+    exercise.hints = {"one", "two", "three"};
+    exercise.timeoutSeconds = 5;
+  }
+  ~MutantCourse() {
+    std::error_code ec;
+    fs::remove_all(root, ec);
+  }
+
+  // The listener's lines for one test: its start, and (unless `end` is empty) its end.
+  std::string test(int index, const std::string& name, int line, const std::string& end) const {
+    std::string lines = "{\"event\":\"start\",\"index\":" + std::to_string(index) + ",\"name\":\"" + name +
+                        "\",\"file\":\"" + testFile + "\",\"line\":" + std::to_string(line) + "}\n";
+    if (!end.empty()) lines += "{\"event\":\"end\",\"index\":" + std::to_string(index) + ",\"name\":\"" + name + "\"," + end + "}\n";
+    return lines;
+  }
+  static std::string passed(double seconds = 0.001) {
+    return "\"status\":\"pass\",\"failed\":0,\"failures\":[],\"seconds\":" + std::to_string(seconds);
+  }
+  static std::string failed(const std::string& text) {
+    return "\"status\":\"fail\",\"failed\":1,\"failures\":[{\"text\":\"" + text + "\",\"info\":[]}],\"seconds\":0.001";
+  }
+
+  // The program: for each value of TWISTLINGS_MUTANT ("" the reference), the
+  // report it writes, then what it does (exit N, kill itself, hang).
+  void program(const std::vector<std::pair<std::string, std::string>>& cases) {
+    fs::path path = paths.program(exercise.target());
+    std::ofstream script(path);
+    script << "#!/bin/sh\necho \"${TWISTLINGS_MUTANT:-reference}\" >>'" << (root / "build/runs").string() << "'\n"
+           << "case \"$TWISTLINGS_MUTANT\" in\n";
+    for (const auto& [mutant, body] : cases) script << "'" << mutant << "')\n" << body << "\n;;\n";
+    script << "esac\nexit 0\n";
+    script.close();
+    fs::permissions(path, fs::perms::owner_all);
+  }
+  std::string report(const std::string& lines) const { return "cat >\"$TWISTLINGS_REPORT\" <<'EOF'\n" + lines + "EOF"; }
+  std::string runs() const { return readFile(root / "build/runs").value_or(""); }
+
+  GradeResult grade() {
+    GradeOptions options;
+    options.build = false;
+    GradeResult result;
+    react([&](twist::Reactor& reactor) -> twist::Deferred<int> {
+      result = co_await twistlings::grade(reactor, paths, course, exercise, options);
+      co_return 0;
+    });
+    return result;
+  }
+  std::string render(const GradeResult& r) const {
+    VerdictContext c;
+    c.root = root;
+    return renderVerdict(r, exercise, c, term::Painter(false));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("each mutant that fails a test is caught by that test, and a survivor is named by what it breaks, not its id") {
+  MutantCourse m;
+  std::string bothPass = m.test(0, "a GET answers the value", 2, MutantCourse::passed()) +
+                         m.test(1, "an idle client is closed", 3, MutantCourse::passed());
+  m.program({{"", m.report(bothPass)},
+             {"wrong-value", m.report(m.test(0, "a GET answers the value", 2,
+                                             MutantCourse::failed("CHECK( value == \\\"1\\\" )"))) + "\nexit 1"},
+             {"never-times-out", m.report(bothPass)},
+             {"crashes-on-get", m.report(m.test(0, "a GET answers the value", 2, "")) + "\nkill -SEGV $$"}});
+  GradeResult r = m.grade();
+  CHECK(r.verdict == Verdict::Fail);
+  REQUIRE(r.mutants.size() == 3);
+  CHECK(r.mutants[0].caught);
+  CHECK(r.mutants[0].caughtBy == "a GET answers the value");
+  CHECK(r.mutants[0].how == "failed");
+  CHECK_FALSE(r.mutants[1].caught);
+  CHECK(r.mutants[2].caught);
+  CHECK(r.mutants[2].caughtBy == "a GET answers the value");
+  CHECK(r.mutants[2].how == "crashed");
+  // Once on the reference, once per mutant.
+  std::string runs = m.runs();
+  CHECK(std::count(runs.begin(), runs.end(), '\n') == 4);
+
+  std::string text = m.render(r);
+  CHECK_THAT(text, twist_catch::Contains("your 2 tests pass on the correct implementation, but 1 of 3 wrong versions pass them too"));
+  CHECK_THAT(text, twist_catch::Contains("a version that never times out an idle client passed all your tests"));
+  CHECK_THAT(text, twist_catch::Contains("caught: a version that answers GET with the wrong value (your test \"a GET answers the value\" failed)"));
+  CHECK_THAT(text, twist_catch::Contains("caught: a version that crashes on GET (your test \"a GET answers the value\" crashed on it)"));
+  CHECK(text.find("never-times-out") == std::string::npos);
+
+  nlohmann::json results = resultsJson(r);
+  CHECK(results["status"] == "fail");
+  REQUIRE(results["mutants"].size() == 3);
+  CHECK(results["mutants"][1]["status"] == "survived");
+  CHECK(results["mutants"][1]["breaks"] == "a version that never times out an idle client");
+  CHECK(results["mutants"][0]["caught_by"] == "a GET answers the value");
+}
+
+TEST_CASE("a mutant that makes a test hang is caught when its run's timeout ends it") {
+  MutantCourse m;
+  m.exercise.mutants.resize(1);
+  m.exercise.timeoutSeconds = 0.3;  // caps the mutant's timeout: the hang costs 0.3 s
+  m.program({{"", m.report(m.test(0, "a GET answers the value", 2, MutantCourse::passed()))},
+             {"wrong-value", m.report(m.test(0, "a GET answers the value", 2, "")) + "\nexec sleep 30"}});
+  GradeResult r = m.grade();
+  REQUIRE(r.mutants.size() == 1);
+  CHECK(r.mutants[0].caught);
+  CHECK(r.mutants[0].how == "hung");
+  CHECK(r.mutants[0].caughtBy == "a GET answers the value");
+  CHECK(r.verdict == Verdict::Pass);
+  CHECK_THAT(m.render(r), twist_catch::Contains("your 1 test passes on the correct implementation and catches the 1 wrong version"));
+}
+
+TEST_CASE("a test that fails on the correct implementation is named as such, and no mutant runs") {
+  MutantCourse m;
+  m.program({{"", m.report(m.test(0, "a GET answers the value", 2, MutantCourse::passed()) +
+                           m.test(1, "an idle client is closed", 3, MutantCourse::failed("CHECK( closed )"))) +
+                      "\nexit 1"}});
+  GradeResult r = m.grade();
+  CHECK(r.verdict == Verdict::Fail);
+  CHECK(r.mutants.empty());
+  CHECK(m.runs() == "reference\n");
+  std::string text = m.render(r);
+  CHECK_THAT(text, twist_catch::Contains("your test \"an idle client is closed\" fails on the correct implementation"));
+  CHECK_THAT(text, twist_catch::Contains("CHECK( closed )"));
+  CHECK_THAT(text, twist_catch::Contains("exercises/07-fake/test_kv.cpp:3"));
+  CHECK_THAT(text, twist_catch::Contains("check what it expects against the contract in kv.hpp"));
+}
+
+TEST_CASE("a test file with no TEST_CASE yet is told to write one") {
+  MutantCourse m;
+  m.program({{"", "echo 'No tests ran'"}});  // Catch2 2 exits 0 having run nothing; the report stays empty
+  GradeResult r = m.grade();
+  CHECK(r.verdict == Verdict::Fail);
+  CHECK(r.tests.empty());
+  CHECK(r.mutants.empty());
+  std::string text = m.render(r);
+  CHECK_THAT(text, twist_catch::Contains("exercises/07-fake/test_kv.cpp has no TEST_CASE yet"));
+  CHECK_THAT(text, twist_catch::Contains("each of the 3 wrong versions must fail at least one of your tests"));
+}
+
+TEST_CASE("a test that takes real time and one that leaves its reactor unclean fail the verdict though every mutant is caught") {
+  MutantCourse m;
+  m.exercise.mutants.resize(1);
+  std::string unclean = ",\"unclean\":[\"DelayedCalls: (cancelled)\",\"  a call due at t=5.000 s (in 60.000 s)\"]";
+  m.program({{"", m.report(m.test(0, "a GET answers the value", 2, MutantCourse::passed(1.04)) +
+                           m.test(1, "an idle client is closed", 3, MutantCourse::passed() + unclean))},
+             {"wrong-value", "exit 1"}});
+  GradeResult r = m.grade();
+  REQUIRE(r.mutants.size() == 1);
+  CHECK(r.mutants[0].caught);
+  CHECK(r.mutants[0].how == "failed");  // its status says so, though no test had started: caught all the same
+  CHECK(r.verdict == Verdict::Fail);
+  std::string text = m.render(r);
+  CHECK_THAT(text, twist_catch::Contains("pass on the correct implementation and catch the 1 wrong version, but:"));
+  CHECK_THAT(text, twist_catch::Contains("caught: a version that answers GET with the wrong value (its run failed before your first test)"));
+  CHECK_THAT(text, twist_catch::Contains("your test \"a GET answers the value\" takes 1.0 s of real time: tests never sleep; advance a twist::Clock"));
+  CHECK_THAT(text, twist_catch::Contains("your test \"an idle client is closed\" left its reactor unclean:\n      Reactor was unclean.\n"
+                                         "      DelayedCalls: (cancelled)\n        a call due at t=5.000 s (in 60.000 s)"));
+  nlohmann::json results = resultsJson(r);
+  CHECK(results["tests"][0]["seconds"] == 1.04);
+  CHECK(results["tests"][1]["unclean"].size() == 2);
+}
+
+TEST_CASE("a mutant run's timeout is a few times the reference run's, at least a second, at most the exercise's") {
+  CHECK(mutantTimeout(0.01, 10) == 1.0);
+  CHECK(mutantTimeout(0.5, 10) == 2.5);
+  CHECK(mutantTimeout(5, 10) == 10);
+  CHECK(mutantTimeout(0.01, 0.3) == 0.3);
+}
