@@ -182,6 +182,9 @@ class Watch : public std::enable_shared_from_this<Watch> {
         std::string step = buildStep(chunk);
         if (auto watch = self.lock(); watch && !step.empty()) watch->showChecking(*e, "building " + step);
       };
+      options.onProgress = [self = weak_from_this(), e = &e](const std::string& stage) {
+        if (auto watch = self.lock()) watch->showChecking(*e, stage);
+      };
     }
     // The callbacks keep the Watch alive: q may end it while a check runs.
     grade(reactor_, c_.paths, c_.course, e, options)

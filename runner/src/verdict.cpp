@@ -121,8 +121,11 @@ void listSlowAndUnclean(std::ostringstream& out, const GradeResult& result, cons
   }
 }
 
+// The mutants' runs take tens of milliseconds each: in hundredths, so that they do not read "0.0 s".
 std::string mutantsTime(const GradeResult& result) {
-  return "(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ", mutants " + seconds(result.mutantSeconds) + ")";
+  char mutants[32];
+  std::snprintf(mutants, sizeof mutants, "%.2f s", result.mutantSeconds);
+  return "(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ", mutants " + mutants + ")";
 }
 
 // A mutants exercise's Pass or Fail (the other verdicts read as for any exercise).

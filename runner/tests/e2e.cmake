@@ -15,6 +15,15 @@ add_test(NAME "runner: a program exercise that hangs, crashes, exits non-zero or
 set_tests_properties("runner: a program exercise that hangs, crashes, exits non-zero or prints the wrong line gets its verdict"
                      PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
 
+# The mutants form of exercise (lesson 07's core): a test that fails on the
+# reference, surviving mutants, a test that sleeps, a dirty reactor, a compile
+# error and the reference tests each get their verdict (e2e_mutants.sh).
+add_test(NAME "runner: a mutants exercise names a test failing on the reference, each surviving mutant, a sleeping test and a dirty reactor"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e_mutants.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:twistlings>
+                 ${CMAKE_BUILD_TYPE} ${TWIST_SANITIZE})
+set_tests_properties("runner: a mutants exercise names a test failing on the reference, each surviving mutant, a sleeping test and a dirty reactor"
+                     PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
+
 # Runners that share a build tree take turns; an interrupted one leaves it usable
 # (e2e_concurrency.sh). Its copy builds the runner too (through the driver), so
 # it takes a few minutes: in the plain build only. What it tests is processes
