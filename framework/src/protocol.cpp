@@ -1,6 +1,7 @@
 #include "twist/protocol.hpp"
 
 #include <algorithm>
+#include <random>
 
 #include "twist/logger.hpp"
 
@@ -26,6 +27,21 @@ void Factory::doStop() {
   if (--numPorts == 0) stopFactory();
 }
 
+struct JitterSource::Engine {
+  std::mt19937 generator{std::random_device{}()};
+};
+
+JitterSource::JitterSource() : engine_(std::make_unique<Engine>()) {}
+JitterSource::~JitterSource() = default;
+JitterSource::JitterSource(JitterSource&&) noexcept = default;
+JitterSource& JitterSource::operator=(JitterSource&&) noexcept = default;
+
+void JitterSource::seed(std::uint32_t value) { engine_->generator.seed(value); }
+
+double JitterSource::normal(double mean, double stddev) {
+  return std::normal_distribution<double>(mean, stddev)(engine_->generator);
+}
+
 void ReconnectingClientFactory::clientConnectionFailed(IConnector& c, Failure) {
   if (continueTrying) retry(c);
 }
@@ -44,7 +60,7 @@ void ReconnectingClientFactory::retry(IConnector& c) {
     return;
   }
   delay = std::min(delay * factor, maxDelay);
-  if (jitter > 0) delay = std::normal_distribution<double>(delay, delay * jitter)(random);
+  if (jitter > 0) delay = random.normal(delay, delay * jitter);
   if (delay < 0) delay = 0;  // a normal draw can go below zero; callLater cannot
   protocolLog.info("Will retry {destination} in {delay} seconds",
                    {{"destination", c.getDestination().str()}, {"delay", std::to_string(delay)}});
