@@ -121,6 +121,30 @@ fs::path resultsPath(const Paths& paths, const Exercise& exercise) {
   return paths.results() / exercise.lesson / (exercise.name + ".json");
 }
 
+std::vector<std::string> buildCommand(const fs::path& build, const std::vector<std::string>& targets) {
+  std::error_code ec;
+  // Keep going after a failure (ninja -k 0, make -k), so that every broken target reports.
+  if (fs::exists(build / "build.ninja", ec)) {
+    std::string cache = readFile(build / "CMakeCache.txt").value_or("");
+    const std::string key = "\nCMAKE_MAKE_PROGRAM:FILEPATH=";
+    std::size_t at = cache.find(key);
+    if (at != std::string::npos) {
+      at += key.size();
+      fs::path ninja = cache.substr(at, cache.find('\n', at) - at);
+      if (ninja.filename().string().find("ninja") != std::string::npos && fs::exists(ninja, ec)) {
+        std::vector<std::string> argv{ninja.string(), "-C", build.string(), "-k", "0"};
+        argv.insert(argv.end(), targets.begin(), targets.end());
+        return argv;
+      }
+    }
+  }
+  std::vector<std::string> argv{"cmake", "--build", build.string(), "--target"};
+  argv.insert(argv.end(), targets.begin(), targets.end());
+  argv.insert(argv.end(), {"--", "-k"});
+  if (fs::exists(build / "build.ninja", ec)) argv.push_back("0");  // ninja's "-k 0": no limit
+  return argv;
+}
+
 twist::Deferred<BuildResult> buildTargets(twist::Reactor& reactor, const Paths& paths, std::vector<std::string> targets,
                                           std::function<void(std::string_view)> onOutput) {
   BuildResult result;
@@ -129,11 +153,7 @@ twist::Deferred<BuildResult> buildTargets(twist::Reactor& reactor, const Paths& 
     result.problem = "the build directory " + paths.build.string() + " is not configured: run ./twistlings once (it configures and builds)";
     co_return result;
   }
-  std::vector<std::string> argv{"cmake", "--build", paths.build.string(), "--target"};
-  argv.insert(argv.end(), targets.begin(), targets.end());
-  // Keep going after a failure (ninja -k 0, make -k), so that every broken target reports.
-  argv.insert(argv.end(), {"--", "-k"});
-  if (fs::exists(paths.build / "build.ninja", ec)) argv.push_back("0");  // ninja's "-k 0": no limit
+  std::vector<std::string> argv = buildCommand(paths.build, targets);
   ProcessOptions options;
   options.mergeStderr = true;
   options.outputCap = 4 << 20;
@@ -141,7 +161,7 @@ twist::Deferred<BuildResult> buildTargets(twist::Reactor& reactor, const Paths& 
   try {
     result.process = co_await getProcessOutputAndValue(reactor, argv, options);
   } catch (const twist::ProcessSpawnError& e) {
-    result.problem = std::string("cannot run cmake (") + e.what() + "): run ./twistlings doctor";
+    result.problem = "cannot run " + argv.front() + " (" + e.what() + "): run ./twistlings doctor";
     co_return result;
   }
   result.ok = result.process.ok();

@@ -64,6 +64,14 @@ std::filesystem::path resultsPath(const Paths& paths, const Exercise& exercise);
 
 // Pieces of grade(), apart so that they can be tested.
 
+// The command that builds targets in the build directory `build`: the Ninja
+// that CMakeCache.txt names, run directly when the build is Ninja's (it
+// regenerates the build itself when CMake's inputs changed, as cmake --build
+// would, and saves cmake's own start: 0.05 s of every check); else cmake
+// --build. Either way it keeps going after a failure, so every broken target
+// reports.
+std::vector<std::string> buildCommand(const std::filesystem::path& build, const std::vector<std::string>& targets);
+
 // The one of files that a failed build's output says is missing: Ninja's
 // "'…', needed by '…', missing and no known rule to make it", Make's "No rule
 // to make target '…'", or the compiler's "…: No such file or directory" (an

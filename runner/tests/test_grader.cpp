@@ -226,3 +226,24 @@ TEST_CASE("the time of the build that made a program comes from Ninja's log when
                   .has_value());  // touched after the step
   CHECK_FALSE(buildSecondsFromNinjaLog("", "bin/x", 1).has_value());
 }
+
+TEST_CASE("a Ninja build is built by the Ninja its cache names, anything else by cmake --build, both keeping going") {
+  char dirTemplate[] = "/tmp/twistlings-buildcmd.XXXXXX";
+  REQUIRE(::mkdtemp(dirTemplate) != nullptr);
+  fs::path build = dirTemplate;
+  fs::path ninja = build / "my-ninja";
+  std::ofstream(ninja) << "";
+  // A Makefile build (no build.ninja): cmake --build, make's -k.
+  std::ofstream(build / "CMakeCache.txt") << "# cache\nCMAKE_MAKE_PROGRAM:FILEPATH=/usr/bin/make\n";
+  CHECK(buildCommand(build, {"a", "b"}) ==
+        std::vector<std::string>{"cmake", "--build", build.string(), "--target", "a", "b", "--", "-k"});
+  // Ninja's: that ninja, directly, with -k 0.
+  std::ofstream(build / "build.ninja") << "";
+  std::ofstream(build / "CMakeCache.txt") << "# cache\nCMAKE_MAKE_PROGRAM:FILEPATH=" << ninja.string() << "\nX:BOOL=ON\n";
+  CHECK(buildCommand(build, {"a"}) == std::vector<std::string>{ninja.string(), "-C", build.string(), "-k", "0", "a"});
+  // The ninja the cache names is gone: cmake --build finds one itself.
+  fs::remove(ninja);
+  CHECK(buildCommand(build, {"a"}) ==
+        std::vector<std::string>{"cmake", "--build", build.string(), "--target", "a", "--", "-k", "0"});
+  fs::remove_all(build);
+}
