@@ -49,14 +49,27 @@ add_custom_target(course_exercises)
 # And they link as CourseLink.cmake says, quickly.
 set(COURSE_COMPILE_OPTIONS -O0 -g1)
 include(${CMAKE_CURRENT_LIST_DIR}/CourseLink.cmake)
-add_library(course_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/course_pch.cpp)
-target_link_libraries(course_pch PRIVATE twist twist_catch)
-target_compile_options(course_pch PRIVATE ${COURSE_COMPILE_OPTIONS})
-target_precompile_headers(course_pch PRIVATE
+set(course_pch_headers
   <functional> <memory> <stdexcept> <string> <string_view> <utility> <vector>
   "${CMAKE_SOURCE_DIR}/framework/include/twist/deferred.hpp"
   "${CMAKE_SOURCE_DIR}/framework/include/twist/task.hpp"
   "${CMAKE_SOURCE_DIR}/framework/include/twist/basic.hpp")
+add_library(course_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/course_pch.cpp)
+target_link_libraries(course_pch PRIVATE twist twist_catch)
+target_compile_options(course_pch PRIVATE ${COURSE_COMPILE_OPTIONS})
+target_precompile_headers(course_pch PRIVATE ${course_pch_headers})
+# A mutants exercise's attendee file is a Catch2 test file: its programs
+# precompile Catch (Catch2 2's catch.hpp is 17 000 lines, most of the time
+# of an edit -> verdict without it) and twist's test doubles too. Apart from
+# course_pch, so that Catch's macros (INFO, CHECK, ...) never reach the
+# attendee's code in the other exercises.
+add_library(course_test_pch OBJECT ${CMAKE_CURRENT_LIST_DIR}/course_pch.cpp)
+target_link_libraries(course_test_pch PRIVATE twist twist_catch)
+target_compile_options(course_test_pch PRIVATE ${COURSE_COMPILE_OPTIONS})
+target_precompile_headers(course_test_pch PRIVATE ${course_pch_headers}
+  "${CMAKE_SOURCE_DIR}/framework/testsupport/twist_catch.hpp"
+  "${CMAKE_SOURCE_DIR}/framework/include/twist/reactor.hpp"
+  "${CMAKE_SOURCE_DIR}/framework/include/twist/testing.hpp")
 
 file(GLOB COURSE_MANIFESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/*/lesson.json)
 foreach(manifest ${COURSE_MANIFESTS})
@@ -115,7 +128,11 @@ foreach(manifest ${COURSE_MANIFESTS})
       endif()
       target_include_directories(${target} PRIVATE ${source_dir})
       target_link_libraries(${target} PRIVATE twist_course twist_catch twistlings_listener)
-      target_precompile_headers(${target} REUSE_FROM course_pch)
+      if(course_${e}_kind STREQUAL "mutants")
+        target_precompile_headers(${target} REUSE_FROM course_test_pch)
+      else()
+        target_precompile_headers(${target} REUSE_FROM course_pch)
+      endif()
       target_compile_options(${target} PRIVATE ${COURSE_COMPILE_OPTIONS})
       target_link_options(${target} PRIVATE ${COURSE_LINK_OPTIONS})
     endforeach()

@@ -159,7 +159,7 @@ json resultsJson(const GradeResult& result) {
     entry["message"] = t.status == "pass" ? json(nullptr) : json(t.message);
     if (!t.output.empty()) entry["output"] = capText(t.output, kTestOutputCap);
     if (!result.mutants.empty() && t.seconds >= kSlowTestSeconds) entry["seconds"] = t.seconds;
-    if (!t.unclean.empty()) entry["unclean"] = t.unclean;
+    if (!result.mutants.empty() && !t.unclean.empty()) entry["unclean"] = t.unclean;
     tests.push_back(entry);
   }
   doc["tests"] = tests;

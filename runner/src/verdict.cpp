@@ -82,6 +82,14 @@ std::string buildTime(const GradeResult& result) {
   return result.programBuildSeconds ? "build " + seconds(*result.programBuildSeconds) : "already built";
 }
 
+// After a pass: where to go on.
+std::string nextLine(const VerdictContext& c, const term::Painter& paint) {
+  if (c.nextExercise.empty())
+    return "That was the last exercise. " + paint.bold("./twistlings verify") + " shows your score.\n";
+  return "Next: " + paint.bold(c.nextExercise) + ". Open exercises/" + c.nextExercise.substr(0, c.nextExercise.find('/')) +
+         "/ and run " + paint.bold("./twistlings check " + c.nextExercise) + ".\n";
+}
+
 // The first file of the attendee's tests (a mutants exercise's .cpp), for "write it in ...".
 std::string testFileOf(const Exercise& e) {
   for (const auto& file : e.files)
@@ -148,6 +156,13 @@ std::string renderMutantsVerdict(const GradeResult& result, const Exercise& e, c
   if (result.mutants.empty()) {  // some tests fail on the reference: the mutants did not run
     int failed = result.failed();
     out << paint.red("✗ ") << id << ": ";
+    if (failed == 0) {  // every test passed, and yet the program failed: at its exit (a leak report?)
+      out << yourTests << pass << " on the correct implementation, but the program did not end cleanly"
+          << " (--verbose shows its output).\n";
+      if (c.verbose) out << indent(result.output, "  ");
+      out << "\n" << hintLine(e, c, paint);
+      return out.str();
+    }
     if (failed == 1) {
       for (const auto& t : result.tests)
         if (t.status != "pass") out << "your test \"" << t.name << "\" fails on the correct implementation.\n";
@@ -169,21 +184,15 @@ std::string renderMutantsVerdict(const GradeResult& result, const Exercise& e, c
     out << paint.green("✓ ") << id << ": " << yourTests << pass << " on the correct implementation and catch"
         << (total == 1 ? "es " : " ") << all << " " << paint.dim(mutantsTime(result)) << "\n";
     listMutants(out, result, paint);
-    if (!c.nextExercise.empty()) {
-      out << "Next: " << paint.bold(c.nextExercise) << ". Open exercises/"
-          << c.nextExercise.substr(0, c.nextExercise.find('/')) << "/ and run "
-          << paint.bold("./twistlings check " + c.nextExercise) << ".\n";
-    } else {
-      out << "That was the last exercise. " << paint.bold("./twistlings verify") << " shows your score.\n";
-    }
+    out << nextLine(c, paint);
     return out.str();
   }
   out << paint.red("✗ ") << id << ": " << yourTests << pass << " on the correct implementation";
   if (caught == count) {
-    out << " and catch" << (total == 1 ? "es " : " ") << all << ", but:\n";
+    out << " and catch" << (total == 1 ? "es " : " ") << all << ", but: " << paint.dim(mutantsTime(result)) << "\n";
   } else {
     out << ", but " << count - caught << " of " << count << " wrong versions pass " << (total == 1 ? "it" : "them")
-        << " too.\n";
+        << " too " << paint.dim(mutantsTime(result)) << "\n";
   }
   listMutants(out, result, paint);
   listSlowAndUnclean(out, result, paint);
@@ -211,13 +220,7 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
     case Verdict::Pass:
       out << paint.green("✓ ") << id << ": all " << total << " tests pass "
           << paint.dim("(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ")") << "\n";
-      if (!c.nextExercise.empty()) {
-        out << "Next: " << paint.bold(c.nextExercise) << ". Open exercises/"
-            << c.nextExercise.substr(0, c.nextExercise.find('/')) << "/ and run "
-            << paint.bold("./twistlings check " + c.nextExercise) << ".\n";
-      } else {
-        out << "That was the last exercise. " << paint.bold("./twistlings verify") << " shows your score.\n";
-      }
+      out << nextLine(c, paint);
       return out.str();
 
     case Verdict::CompileError: {
