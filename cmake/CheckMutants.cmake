@@ -53,6 +53,10 @@ if(MODE STREQUAL "wired")
 endif()
 
 run_program("" result output)
+# A starter with no TEST_CASE yet: Catch2 2 exits 0, Catch2 3 with a status of its own.
+if(MODE STREQUAL "starter" AND output MATCHES "No tests ran")
+  set(result 0)
+endif()
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "${MODE}: the tests fail on the reference (${result}):\n${output}")
 endif()

@@ -393,8 +393,10 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
         result.tests.push_back(never);
       }
     }
-  } else if (result.tests.empty() && exercise.kind == "mutants" && ran.ok()) {
-    // The starter: Catch ran, and found no TEST_CASE to run.
+  } else if (result.tests.empty() && exercise.kind == "mutants" &&
+             (ran.ok() || (ran.exitCode && ran.out.find("No tests ran") != std::string::npos))) {
+    // The starter: Catch ran, and found no TEST_CASE to run (Catch2 2 exits
+    // 0 then, Catch2 3 with a status of its own).
     result.verdict = Verdict::Fail;
     result.message = "no tests yet";
   } else if (result.tests.empty()) {

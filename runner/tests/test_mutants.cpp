@@ -177,7 +177,7 @@ TEST_CASE("a test that fails on the correct implementation is named as such, and
   CHECK_THAT(text, twist_catch::Contains("check what it expects against the contract in kv.hpp"));
 }
 
-TEST_CASE("a test file with no TEST_CASE yet is told to write one") {
+TEST_CASE("a test file with no TEST_CASE yet is told to write one, under Catch2 2 or 3") {
   MutantCourse m;
   m.program({{"", "echo 'No tests ran'"}});  // Catch2 2 exits 0 having run nothing; the report stays empty
   GradeResult r = m.grade();
@@ -187,6 +187,11 @@ TEST_CASE("a test file with no TEST_CASE yet is told to write one") {
   std::string text = m.render(r);
   CHECK_THAT(text, twist_catch::Contains("exercises/07-fake/test_kv.cpp has no TEST_CASE yet"));
   CHECK_THAT(text, twist_catch::Contains("each of the 3 wrong versions must fail at least one of your tests"));
+  // Catch2 3 says the same with a status of its own.
+  m.program({{"", "echo 'No tests ran'\nexit 2"}});
+  GradeResult catch3 = m.grade();
+  CHECK(catch3.verdict == Verdict::Fail);
+  CHECK_THAT(m.render(catch3), twist_catch::Contains("has no TEST_CASE yet"));
 }
 
 TEST_CASE("a test that takes real time and one that leaves its reactor unclean fail the verdict though every mutant is caught") {
