@@ -189,7 +189,7 @@ std::string renderMutantsVerdict(const GradeResult& result, const Exercise& e, c
   }
   out << paint.red("✗ ") << id << ": " << yourTests << pass << " on the correct implementation";
   if (caught == count) {
-    out << " and catch" << (total == 1 ? "es " : " ") << all << ", but: " << paint.dim(mutantsTime(result)) << "\n";
+    out << " and catch" << (total == 1 ? "es " : " ") << all << " " << paint.dim(mutantsTime(result)) << ", but:\n";
   } else {
     out << ", but " << count - caught << " of " << count << " wrong versions pass " << (total == 1 ? "it" : "them")
         << " too " << paint.dim(mutantsTime(result)) << "\n";
