@@ -7,7 +7,16 @@
 #include <stdexcept>
 #include <vector>
 
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <cerrno>
+
 #include "twist/error.hpp"
+#include "twist/reactor.hpp"
+#include "twist/systemd.hpp"
+#include "twist/tcp.hpp"
 
 namespace twist {
 
@@ -197,11 +206,80 @@ Deferred<Protocol*> TCP4ClientEndpoint::connect(Factory& factory) {
   return result;
 }
 
+// ---- adopted sockets: systemd's ---------------------------------------------------
+
+namespace {
+
+// The family name, as the socket module spells it without "AF_".
+const char* familyName(int family) {
+  return family == AF_INET ? "INET" : family == AF_INET6 ? "INET6" : family == AF_UNIX ? "UNIX" : "another family";
+}
+
+// Twisted's _SystemdParser: "systemd:domain=INET:index=0". The string is
+// checked before the environment, so that a typo is named as one.
+std::unique_ptr<IStreamServerEndpoint> systemdFromString(IReactorTCP& reactor, std::string_view description,
+                                                         const Parsed& parsed) {
+  const char* function = "serverFromString";
+  auto values = bindArguments(function, description, parsed, {"domain", "index"});
+  if (!values.count("domain")) bad(function, description, "no domain; expected e.g. \"systemd:domain=INET:index=0\"");
+  if (!values.count("index")) bad(function, description, "no index; expected e.g. \"systemd:domain=INET:index=0\"");
+  const std::string& domain = values["domain"];
+  int family = domain == "INET" ? AF_INET : domain == "INET6" ? AF_INET6 : -1;
+  if (domain == "UNIX")
+    bad(function, description, "domain UNIX: twist has no unix-socket transport (supported: INET, INET6)");
+  if (family < 0) bad(function, description, "bad domain \"" + domain + "\": expected INET or INET6");
+  const std::string& text = values["index"];
+  char* end = nullptr;
+  long index = text.empty() ? -1 : std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || index < 0 || index > 65535)
+    bad(function, description, "bad index \"" + text + "\": expected a number from 0 (descriptor 3)");
+  const ListenFDs& inherited = ListenFDs::inherited();
+  if (inherited.descriptors.empty()) bad(function, description, "no sockets from systemd: " + inherited.why);
+  if (static_cast<std::size_t>(index) >= inherited.descriptors.size())
+    bad(function, description, "index " + text + " out of range: systemd passed " +
+                                   std::to_string(inherited.descriptors.size()) + " socket(s) (LISTEN_FDS)");
+  return std::make_unique<AdoptedStreamServerEndpoint>(reactor, inherited.descriptors[static_cast<std::size_t>(index)],
+                                                       family, std::string(description));
+}
+
+}  // namespace
+
+Deferred<std::shared_ptr<IListeningPort>> AdoptedStreamServerEndpoint::listen(Factory& factory) {
+  using Port = std::shared_ptr<IListeningPort>;
+  const std::string what = "listen on \"" + description + "\" (fd " + std::to_string(fileno) + "): ";
+  if (used) return fail<Port>(std::logic_error(what + "already listened (a socket is adopted once)"));
+  used = true;
+  try {
+    auto* real = dynamic_cast<Reactor*>(reactor);
+    if (!real) throw std::invalid_argument(what + "adopting a socket needs a twist::Reactor");
+    // Checked here, so that each refusal names the endpoint string.
+    const std::string label = "\"" + description + "\" fd " + std::to_string(fileno);
+    int type = 0;
+    int domain = 0;
+    socklen_t size = sizeof type;
+    if (::getsockopt(fileno, SOL_SOCKET, SO_TYPE, &type, &size) < 0)
+      throw CannotListenError(label, 0, "not a socket (getsockopt: " + std::string(uv_err_name(-errno)) + ")");
+    size = sizeof domain;
+    if (::getsockopt(fileno, SOL_SOCKET, SO_DOMAIN, &domain, &size) < 0)
+      throw CannotListenError(label, 0, "getsockopt(SO_DOMAIN): " + std::string(uv_err_name(-errno)));
+    if (type != SOCK_STREAM) throw CannotListenError(label, 0, "not a SOCK_STREAM socket");
+    if (domain != addressFamily)
+      throw CannotListenError(label, 0, std::string("an AF_") + familyName(domain) + " socket, not AF_" +
+                                            familyName(addressFamily) + " as the endpoint says");
+    Port port = adoptStreamPort(*real, fileno, addressFamily, factory);
+    ::close(fileno);  // Twisted closes it too: the port listens on its own duplicate
+    return succeed(std::move(port));
+  } catch (...) {
+    return fail<Port>(Failure::current());
+  }
+}
+
 std::unique_ptr<IStreamServerEndpoint> serverFromString(IReactorTCP& reactor, std::string_view description) {
   const char* function = "serverFromString";
   Parsed parsed = parse(function, description);
+  if (parsed.type == "systemd") return systemdFromString(reactor, description, parsed);
   if (parsed.type != "tcp")
-    bad(function, description, "unknown endpoint type \"" + parsed.type + "\" (supported: tcp)");
+    bad(function, description, "unknown endpoint type \"" + parsed.type + "\" (supported: tcp, systemd)");
   auto values = bindArguments(function, description, parsed, {"port", "interface", "backlog"});
   if (!values.count("port")) bad(function, description, "no port; expected e.g. \"tcp:8080\" or \"tcp:port=8080\"");
   int port = parsePort(function, description, values["port"]);

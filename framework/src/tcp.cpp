@@ -2,8 +2,12 @@
 // and the client connector (TCPConnector); Reactor::listenTCP / connectTCP.
 #include "twist/tcp.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <uv.h>
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -239,6 +243,8 @@ class TCPPort final : public IListeningPort, public LoopResource, public std::en
       : reactor_(reactor), factory_(factory), port_(port), backlog_(backlog), interface_(std::move(interface)) {}
 
   void startListening();  // throws CannotListenError
+  // adoptStreamPort: listen on this descriptor (a duplicate the port owns) instead of binding a new socket.
+  void adopt(int fd) { adoptedFd_ = fd; }
   Deferred<void> stopListening() override;
   Address getHost() const override { return host_; }
 
@@ -261,6 +267,7 @@ class TCPPort final : public IListeningPort, public LoopResource, public std::en
   int port_;
   int backlog_;
   std::string interface_;
+  int adoptedFd_ = -1;
   uv_tcp_t handle_{};
   Address host_;
   bool closing_ = false;
@@ -763,15 +770,23 @@ void TCPPort::startListening() {
   if (port_ < 0 || port_ > 65535)
     throw CannotListenError(interface_, port_, "port out of range 0-65535");
   sockaddr_storage address;
-  if (!parseIp(ip, port_, address))
+  if (adoptedFd_ < 0 && !parseIp(ip, port_, address))
     throw CannotListenError(interface_, port_, "\"" + ip + "\" is not an IPv4 or IPv6 address");
   int rc = uv_tcp_init(reactor_.uvLoop(), &handle_);
-  if (rc < 0) throw CannotListenError(interface_, port_, "uv_tcp_init: " + uvError(rc));
+  if (rc < 0) {
+    if (adoptedFd_ >= 0) ::close(adoptedFd_);
+    throw CannotListenError(interface_, port_, "uv_tcp_init: " + uvError(rc));
+  }
   handle_.data = this;
   selfRef_ = shared_from_this();
   reactor_.registerResource(this);
-  // libuv reports EADDRINUSE from uv_listen on Linux (bind is deferred), so both are checked.
-  rc = uv_tcp_bind(&handle_, reinterpret_cast<const sockaddr*>(&address), 0);
+  if (adoptedFd_ >= 0) {
+    rc = uv_tcp_open(&handle_, adoptedFd_);  // from here on, uv_close closes it
+    if (rc < 0) ::close(adoptedFd_);
+  } else {
+    // libuv reports EADDRINUSE from uv_listen on Linux (bind is deferred), so both are checked.
+    rc = uv_tcp_bind(&handle_, reinterpret_cast<const sockaddr*>(&address), 0);
+  }
   if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(&handle_), backlog_, &TCPPort::onConnection);
   if (rc < 0) {
     silent_ = true;
@@ -867,6 +882,25 @@ void TCPPort::reactorShuttingDown() {
 std::shared_ptr<IListeningPort> Reactor::listenTCP(int port, Factory& factory, int backlog,
                                                    const std::string& interface) {
   auto listening = std::make_shared<detail::TCPPort>(*this, factory, port, backlog, interface);
+  listening->startListening();
+  return listening;
+}
+
+std::shared_ptr<IListeningPort> adoptStreamPort(Reactor& reactor, int fileDescriptor, int addressFamily,
+                                                Factory& factory, int backlog) {
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  Address host;
+  if (::getsockname(fileDescriptor, reinterpret_cast<sockaddr*>(&bound), &length) == 0)
+    host = toAddress(reinterpret_cast<const sockaddr*>(&bound));
+  const std::string where = "fd " + std::to_string(fileDescriptor) + (host.host.empty() ? "" : " " + host.str());
+  if (addressFamily != AF_INET && addressFamily != AF_INET6)
+    throw CannotListenError(where, host.port, "address family " + std::to_string(addressFamily) +
+                                                  " is not supported (AF_INET or AF_INET6)");
+  int copy = ::fcntl(fileDescriptor, F_DUPFD_CLOEXEC, 0);  // Twisted too listens on a duplicate
+  if (copy < 0) throw CannotListenError(where, host.port, "fcntl(F_DUPFD_CLOEXEC): " + uvError(-errno));
+  auto listening = std::make_shared<detail::TCPPort>(reactor, factory, host.port, backlog, host.host);
+  listening->adopt(copy);
   listening->startListening();
   return listening;
 }

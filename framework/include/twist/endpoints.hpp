@@ -15,6 +15,13 @@
 // - server "tcp:PORT[:INTERFACE[:BACKLOG]]", or port=, interface=, backlog=
 //   (defaults: backlog 50, interface "" = every IPv4 address);
 // - client "tcp:HOST:PORT", or host=, port=, timeout= (default 30 s).
+// - server "systemd:DOMAIN:INDEX", or domain=, index= (both required): the
+//   listening socket systemd handed over (socket activation, systemd.hpp),
+//   index 0 being descriptor 3. DOMAIN is INET or INET6, the socket's
+//   address family (Twisted's UNIX has no transport in twist). An index
+//   beyond LISTEN_FDS, or no descriptors for this process (LISTEN_FDS unset,
+//   LISTEN_PID another process's), is refused by serverFromString with what
+//   the environment lacked.
 // A malformed string (a bad number, a missing port or host, an unknown
 // option) or an unknown type throws std::invalid_argument naming the bad
 // part (Twisted: ValueError).
@@ -78,6 +85,25 @@ class TCP4ClientEndpoint : public IStreamClientEndpoint {
   std::string host;
   int port;
   double timeout;
+};
+
+// Listens on a socket opened outside twist, e.g. by systemd (Twisted:
+// AdoptedStreamServerEndpoint): listen() adopts fileno (tcp.hpp's
+// adoptStreamPort, which needs the real Reactor) and then closes fileno, as
+// Twisted does; the port keeps its own duplicate. It can listen once: a
+// second listen() fails (Twisted: AlreadyListened). Failures (not a socket,
+// not SOCK_STREAM, another address family, not a Reactor) name `description`.
+class AdoptedStreamServerEndpoint : public IStreamServerEndpoint {
+ public:
+  AdoptedStreamServerEndpoint(IReactorTCP& reactor, int fileno, int addressFamily, std::string description = "")
+      : reactor(&reactor), fileno(fileno), addressFamily(addressFamily), description(std::move(description)) {}
+  Deferred<std::shared_ptr<IListeningPort>> listen(Factory& factory) override;
+
+  IReactorTCP* reactor;  // not owned
+  int fileno;
+  int addressFamily;        // AF_INET or AF_INET6
+  std::string description;  // e.g. "systemd:domain=INET:index=0", for errors
+  bool used = false;
 };
 
 // Throw std::invalid_argument for a malformed description or an unknown type.

@@ -78,6 +78,17 @@ inline std::shared_ptr<IListeningPort> listenTCP(IReactorTCP& reactor, int port,
   return reactor.listenTCP(port, factory, backlog, interface);
 }
 
+class Reactor;  // reactor.hpp
+
+// Listens on a SOCK_STREAM socket opened elsewhere, e.g. handed over by
+// systemd (Twisted: IReactorSocket.adoptStreamPort): the port listens on a
+// duplicate of fileDescriptor, and the caller still owns (and closes) the
+// original. addressFamily is AF_INET or AF_INET6; anything else, or a
+// descriptor libuv refuses (not a socket: ENOTSOCK), throws CannotListenError
+// naming the descriptor. Otherwise the port is the one listenTCP gives.
+std::shared_ptr<IListeningPort> adoptStreamPort(Reactor& reactor, int fileDescriptor, int addressFamily,
+                                                Factory& factory, int backlog = 50);
+
 inline std::shared_ptr<IConnector> connectTCP(IReactorTCP& reactor, const std::string& host, int port,
                                               ClientFactory& factory, double timeout = 30) {
   return reactor.connectTCP(host, port, factory, timeout);
