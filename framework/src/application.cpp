@@ -2,7 +2,9 @@
 #include "twist/application.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
+#include <random>
 #include <utility>
 
 #include "twist/failure.hpp"
@@ -134,6 +136,395 @@ Service& MultiService::getServiceNamed(const std::string& name) const {
 
 void MultiService::forget(Service& child) noexcept {
   services_.erase(std::remove(services_.begin(), services_.end(), &child), services_.end());
+}
+
+// ---- TimerService -------------------------------------------------------------
+
+void TimerService::startService() {
+  Service::startService();
+  loopFinished_ = loop_.start(step_, true).addErrback([this](Failure& why) {
+    // Twisted's _failed: log.err(why); the LoopingCall has stopped itself.
+    applicationLog().failure("TimerService '{service}': its call failed and will not be called again", why,
+                             {{"service", name()}});
+  });
+}
+
+Deferred<void> TimerService::stopService() {
+  if (!loopFinished_) return Service::stopService();  // never started (Twisted fails here)
+  if (loop_.running()) loop_.stop();
+  Deferred<void> finished = std::move(*loopFinished_);
+  loopFinished_.reset();
+  // Twisted: running stays true until the call in progress is done.
+  return finished.addCallback([this] { Service::stopService(); });
+}
+
+// ---- StreamServerEndpointService ----------------------------------------------
+
+StreamServerEndpointService::StreamServerEndpointService(std::unique_ptr<IStreamServerEndpoint> endpoint,
+                                                         Factory& factory, std::string description)
+    : endpoint_(std::move(endpoint)),
+      factory_(factory),
+      description_(description.empty() ? std::string("its endpoint") : std::move(description)) {
+  if (!endpoint_) throw std::invalid_argument("StreamServerEndpointService: a null endpoint");
+}
+
+StreamServerEndpointService::StreamServerEndpointService(std::unique_ptr<IStreamServerEndpoint> endpoint,
+                                                         std::unique_ptr<Factory> factory, std::string description)
+    : StreamServerEndpointService(std::move(endpoint), *factory, std::move(description)) {
+  ownedFactory_ = std::move(factory);
+}
+
+void StreamServerEndpointService::privilegedStartService() {
+  Service::privilegedStartService();
+  // Shared with the errback, which may run after this returns (a listen that
+  // completes later), as Twisted's raisedNow list is.
+  auto raisedNow = std::make_shared<std::optional<Failure>>();
+  waitingForPort_ = endpoint_->listen(factory_)
+                        .addCallback([this](std::shared_ptr<IListeningPort> port) {
+                          port_ = port;
+                          return port;
+                        })
+                        .addErrback([this, raisedNow](Failure& why) -> std::shared_ptr<IListeningPort> {
+                          if (raiseSynchronously)
+                            *raisedNow = why;
+                          else if (!why.check<CancelledError>())
+                            applicationLog().failure("'{service}' could not listen on {endpoint}", why,
+                                                     {{"service", name()}, {"endpoint", description_}});
+                          return nullptr;
+                        });
+  if (*raisedNow) (*raisedNow)->raise();  // as Twisted, the flag stays set then
+  raiseSynchronously = false;
+}
+
+void StreamServerEndpointService::startService() {
+  Service::startService();
+  if (!waitingForPort_) privilegedStartService();
+}
+
+Deferred<void> StreamServerEndpointService::stopService() {
+  if (!waitingForPort_) return Service::stopService();  // never started (Twisted fails here)
+  Deferred<std::shared_ptr<IListeningPort>> waiting = std::move(*waitingForPort_);
+  waitingForPort_.reset();
+  waiting.cancel();  // a listen still in progress; nothing once it has fired
+  return waiting
+      .addCallback([this](std::shared_ptr<IListeningPort> port) -> Deferred<void> {
+        port_.reset();
+        if (port) return port->stopListening();
+        return succeed();
+      })
+      .addCallbacks([this] { running = false; },
+                    [this](Failure& why) {
+                      running = false;
+                      why.raise();
+                    });
+}
+
+std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
+                                                             Factory& factory) {
+  return std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description), factory,
+                                                       std::string(description));
+}
+
+std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
+                                                             std::unique_ptr<Factory> factory) {
+  return std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description), std::move(factory),
+                                                       std::string(description));
+}
+
+// ---- ClientService ------------------------------------------------------------
+
+RetryPolicy backoffPolicy(double initialDelay, double maxDelay, double factor, std::function<double()> jitter) {
+  if (!jitter)
+    jitter = [] {
+      static std::mt19937 generator{std::random_device{}()};
+      return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+    };
+  return [=](int attempt) {
+    double delay = initialDelay * std::pow(factor, std::min(100, attempt));
+    if (!std::isfinite(delay) || delay > maxDelay) delay = maxDelay;  // Twisted: OverflowError -> maxDelay
+    return delay + jitter();
+  };
+}
+
+// Your protocol inside the service's: everything is relayed to it, and its
+// connectionLost is followed by the service's (Twisted: _ReconnectingProtocolProxy).
+class ClientService::Proxy : public Protocol {
+ public:
+  Proxy(std::unique_ptr<Protocol> inner, ClientService& service)
+      : inner(std::move(inner)), service_(service), alive_(service.alive_) {}
+  void connectionMade() override { inner->makeConnection(*transport); }
+  void dataReceived(std::string_view data) override { inner->dataReceived(data); }
+  void connectionLost(Failure reason) override {
+    inner->connected = false;
+    try {
+      inner->connectionLost(reason);
+    } catch (...) {
+      notify();
+      throw;
+    }
+    notify();
+  }
+  bool wantsHalfClose() const override { return inner->wantsHalfClose(); }
+  void readConnectionLost() override { inner->readConnectionLost(); }
+  void writeConnectionLost() override { inner->writeConnectionLost(); }
+
+  std::unique_ptr<Protocol> inner;
+
+ private:
+  // A service destroyed against its contract is not called back.
+  void notify() {
+    if (!alive_.expired()) service_.clientDisconnected();
+  }
+  ClientService& service_;
+  std::weak_ptr<bool> alive_;
+};
+
+class ClientService::DisconnectFactory : public Factory {
+ public:
+  DisconnectFactory(Factory& wrapped, ClientService& service) : wrapped_(wrapped), service_(service) {}
+  std::unique_ptr<Protocol> buildProtocol(const Address& addr) override {
+    std::unique_ptr<Protocol> inner = wrapped_.buildProtocol(addr);
+    if (!inner) return nullptr;
+    auto proxy = std::make_unique<Proxy>(std::move(inner), service_);
+    proxy->factory = this;
+    return proxy;
+  }
+  void startFactory() override { wrapped_.doStart(); }
+  void stopFactory() override { wrapped_.doStop(); }
+
+ private:
+  Factory& wrapped_;
+  ClientService& service_;
+};
+
+ClientService::ClientService(IReactorTime& clock, std::unique_ptr<IStreamClientEndpoint> endpoint, Factory& factory,
+                             RetryPolicy retryPolicy, std::string description)
+    : clock_(clock),
+      endpoint_(std::move(endpoint)),
+      proxyFactory_(std::make_unique<DisconnectFactory>(factory, *this)),
+      retryPolicy_(retryPolicy ? std::move(retryPolicy) : backoffPolicy()),
+      description_(description.empty() ? std::string("its endpoint") : std::move(description)) {
+  if (!endpoint_) throw std::invalid_argument("ClientService: a null endpoint");
+}
+
+ClientService::ClientService(IReactorTime& clock, IReactorTCP& reactor, std::string_view description,
+                             Factory& factory, RetryPolicy retryPolicy)
+    : ClientService(clock, clientFromString(reactor, description), factory, std::move(retryPolicy),
+                    std::string(description)) {}
+
+ClientService::~ClientService() {
+  alive_.reset();  // the callbacks and protocols still around see it expired
+  if (retryCall_.active()) retryCall_.cancel();
+  if (state_ == State::connecting && connectionInProgress_) connectionInProgress_->cancel();
+}
+
+Deferred<Protocol*> ClientService::whenConnected(std::optional<int> failAfterFailures) {
+  if (state_ == State::connected) return succeed(current_);
+  if (state_ == State::stopped) return fail<Protocol*>(CancelledError());
+  Deferred<Protocol*> d;
+  awaiting_.push_back({d, failAfterFailures});
+  return d;
+}
+
+void ClientService::startService() {
+  if (running) {
+    applicationLog().warn("Duplicate ClientService.startService of '{service}'", {{"service", name()}});
+    return;
+  }
+  Service::startService();
+  start();
+}
+
+Deferred<void> ClientService::stopService() {
+  Service::stopService();
+  return stop();
+}
+
+// The transitions are Twisted's _ClientMachine's: the state changes first,
+// then the outputs run (so a cancel that fails the attempt at once is seen in
+// the new state, as Twisted's comment on connecting + stop says).
+
+void ClientService::start() {
+  switch (state_) {
+    case State::init:
+    case State::stopped:
+      state_ = State::connecting;
+      connect();
+      break;
+    case State::disconnecting:
+      state_ = State::restarting;
+      failedAttempts_ = 0;
+      break;
+    default:
+      break;  // connecting, waiting, connected, restarting: already on its way
+  }
+}
+
+Deferred<void> ClientService::stop() {
+  switch (state_) {
+    case State::init:
+    case State::stopped:
+      state_ = State::stopped;
+      return succeed();
+    case State::connecting: {
+      state_ = State::disconnecting;
+      Deferred<void> d = waitForStop();
+      connectionInProgress_->cancel();
+      return d;
+    }
+    case State::waiting: {
+      state_ = State::stopped;
+      Deferred<void> d = waitForStop();
+      unawaitCancelled();
+      if (retryCall_.active()) retryCall_.cancel();
+      finishStopping();
+      return d;
+    }
+    case State::connected: {
+      state_ = State::disconnecting;
+      Deferred<void> d = waitForStop();
+      current_->transport->loseConnection();
+      return d;
+    }
+    case State::disconnecting:
+    case State::restarting:
+      state_ = State::disconnecting;
+      return waitForStop();
+  }
+  return succeed();
+}
+
+void ClientService::connect() {
+  std::weak_ptr<bool> alive = alive_;
+  Deferred<Protocol*> attempt = endpoint_->connect(*proxyFactory_);
+  connectionInProgress_ = attempt;
+  attempt.addCallbacks(
+      [this, alive](Protocol* proxy) {
+        if (!alive.expired()) connectionMade(static_cast<Proxy*>(proxy)->inner.get());
+      },
+      [this, alive](Failure& why) {
+        if (!alive.expired()) connectionFailed(why);
+      });
+}
+
+void ClientService::connectionMade(Protocol* protocol) {
+  switch (state_) {
+    case State::connecting:
+      state_ = State::connected;
+      failedAttempts_ = 0;
+      current_ = protocol;
+      unawait(protocol);
+      break;
+    case State::disconnecting:
+    case State::restarting:
+      // Not in Twisted's machine: the attempt completed although it was
+      // cancelled. Close it; its connectionLost moves the machine on.
+      current_ = protocol;
+      protocol->transport->loseConnection();
+      break;
+    default:
+      break;
+  }
+}
+
+void ClientService::connectionFailed(const Failure& why) {
+  switch (state_) {
+    case State::connecting:
+      state_ = State::waiting;
+      wait();
+      deliverConnectionFailure(why);
+      break;
+    case State::disconnecting:
+      state_ = State::stopped;
+      unawaitCancelled();
+      finishStopping();
+      break;
+    case State::restarting:  // not in Twisted's machine; as a disconnection
+      state_ = State::connecting;
+      finishStopping();
+      connect();
+      break;
+    default:
+      break;
+  }
+}
+
+void ClientService::reconnect() {
+  if (state_ != State::waiting) return;
+  state_ = State::connecting;
+  connect();
+}
+
+void ClientService::clientDisconnected() {
+  switch (state_) {
+    case State::connected:
+      state_ = State::waiting;
+      current_ = nullptr;
+      wait();
+      break;
+    case State::disconnecting:
+      state_ = State::stopped;
+      unawaitCancelled();
+      finishStopping();
+      current_ = nullptr;
+      break;
+    case State::restarting:
+      state_ = State::connecting;
+      current_ = nullptr;
+      finishStopping();
+      connect();
+      break;
+    default:
+      break;
+  }
+}
+
+void ClientService::wait() {
+  ++failedAttempts_;
+  double delay = retryPolicy_(failedAttempts_);
+  applicationLog().info("Scheduling retry {attempt} to connect {endpoint} in {delay} seconds.",
+                        {{"attempt", std::to_string(failedAttempts_)},
+                         {"endpoint", description_},
+                         {"delay", std::to_string(delay)}});
+  retryCall_ = clock_.callLater(delay, [this] { reconnect(); });
+}
+
+Deferred<void> ClientService::waitForStop() {
+  stopWaiters_.emplace_back();
+  return stopWaiters_.back();
+}
+
+void ClientService::finishStopping() {
+  std::vector<Deferred<void>> waiting;
+  waiting.swap(stopWaiters_);
+  for (Deferred<void>& d : waiting) d.callback();
+}
+
+void ClientService::unawait(Protocol* protocol) {
+  std::vector<Awaiting> waiting;
+  waiting.swap(awaiting_);
+  for (Awaiting& w : waiting) w.d.callback(protocol);
+}
+
+void ClientService::unawaitCancelled() {
+  std::vector<Awaiting> waiting;
+  waiting.swap(awaiting_);
+  for (Awaiting& w : waiting) w.d.errback(CancelledError());
+}
+
+void ClientService::deliverConnectionFailure(const Failure& why) {
+  std::vector<Deferred<Protocol*>> ready;
+  std::vector<Awaiting> notReady;
+  for (Awaiting& w : awaiting_) {
+    if (!w.remaining)
+      notReady.push_back(std::move(w));
+    else if (*w.remaining <= 1)
+      ready.push_back(std::move(w.d));
+    else
+      notReady.push_back({std::move(w.d), *w.remaining - 1});
+  }
+  awaiting_ = std::move(notReady);
+  for (Deferred<Protocol*>& d : ready) d.errback(why);
 }
 
 }  // namespace twist

@@ -301,3 +301,208 @@ TEST_CASE("MultiService: a parent destroyed first lets its non-owned children go
   s.setName("free again");
   CHECK(s.name() == "free again");
 }
+
+// ---- TimerService -------------------------------------------------------------
+
+TEST_CASE("TimerService: startService calls at once, then every step on the clock") {
+  twist::Clock clock;
+  int calls = 0;
+  twist::TimerService timer(clock, 2.0, [&] { ++calls; });
+  timer.startService();
+  CHECK(calls == 1);
+  CHECK(timer.running);
+  clock.advance(1.9);
+  CHECK(calls == 1);
+  clock.advance(0.1);
+  CHECK(calls == 2);
+  clock.advance(2.0);
+  CHECK(calls == 3);
+}
+
+TEST_CASE("TimerService: stopService stops the calls, fires and clears running") {
+  twist::Clock clock;
+  int calls = 0;
+  twist::TimerService timer(clock, 1.0, [&] { ++calls; });
+  timer.startService();
+  twist::successResultOf(timer.stopService());
+  CHECK_FALSE(timer.running);
+  clock.advance(5.0);
+  CHECK(calls == 1);
+  CHECK(clock.getDelayedCalls().empty());
+}
+
+TEST_CASE("TimerService: stopService during a call's Deferred fires only when that Deferred does") {
+  twist::Clock clock;
+  Deferred<void> inProgress;
+  twist::TimerService timer(clock, 1.0, [&] { return inProgress; });
+  timer.startService();
+  Deferred<void> stopped = timer.stopService();
+  twist::assertNoResult(stopped);
+  CHECK(timer.running);  // Twisted: running until the call is done
+  inProgress.callback();
+  twist::successResultOf(stopped);
+  CHECK_FALSE(timer.running);
+}
+
+TEST_CASE("TimerService: a failing call is logged and not repeated, and stopService still succeeds") {
+  twist::Clock clock;
+  LogCapture logs;
+  int calls = 0;
+  twist::TimerService timer(clock, 1.0, [&] {
+    ++calls;
+    if (calls == 2) throw std::runtime_error("sensor unplugged");
+  });
+  timer.setName("poller");
+  timer.startService();
+  clock.advance(1.0);
+  clock.advance(3.0);
+  CHECK(calls == 2);
+  std::string all;
+  for (const std::string& line : logs.lines) all += line + "\n";
+  CHECK_THAT(all, Contains("'poller'") && Contains("sensor unplugged"));
+  twist::successResultOf(timer.stopService());
+  CHECK_FALSE(timer.running);
+}
+
+TEST_CASE("TimerService: stopService before any start fires at once") {
+  twist::Clock clock;
+  twist::TimerService timer(clock, 1.0, [] {});
+  twist::successResultOf(timer.stopService());
+  CHECK_FALSE(timer.running);
+}
+
+TEST_CASE("TimerService: a stopped TimerService started again calls again") {
+  twist::Clock clock;
+  int calls = 0;
+  twist::TimerService timer(clock, 1.0, [&] { ++calls; });
+  timer.startService();
+  twist::successResultOf(timer.stopService());
+  timer.startService();
+  CHECK(calls == 2);
+  clock.advance(1.0);
+  CHECK(calls == 3);
+}
+
+// ---- StreamServerEndpointService ----------------------------------------------
+
+namespace {
+
+// A server endpoint whose listen() the test answers.
+struct FakeServerEndpoint : twist::IStreamServerEndpoint {
+  explicit FakeServerEndpoint(int& listens, std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>>& answer)
+      : listens(listens), answer(answer) {}
+  Deferred<std::shared_ptr<twist::IListeningPort>> listen(twist::Factory&) override {
+    ++listens;
+    return *answer;
+  }
+  int& listens;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>>& answer;
+};
+
+twist::CannotListenError portInUse() { return twist::CannotListenError("127.0.0.1", 8080, "EADDRINUSE: address already in use"); }
+
+}  // namespace
+
+TEST_CASE("StreamServerEndpointService: privilegedStartService listens, and startService does not listen again") {
+  twist::MemoryReactor reactor;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  auto service = twist::strportsService(reactor, "tcp:8080:interface=127.0.0.1", *factory);
+  service->privilegedStartService();
+  REQUIRE(reactor.tcpServers.size() == 1);
+  CHECK(reactor.tcpServers[0].port == 8080);
+  CHECK(reactor.tcpServers[0].interface == "127.0.0.1");
+  CHECK(reactor.tcpServers[0].factory == factory.get());
+  CHECK(service->port() == reactor.ports[0]);
+  service->startService();
+  CHECK(reactor.tcpServers.size() == 1);
+  CHECK(service->running);
+}
+
+TEST_CASE("StreamServerEndpointService: startService listens when privilegedStartService was not called") {
+  twist::MemoryReactor reactor;
+  auto service = twist::strportsService(reactor, "tcp:0", twist::Factory::forProtocol<twist::Protocol>());
+  service->startService();
+  CHECK(reactor.tcpServers.size() == 1);
+  CHECK(service->port());
+}
+
+TEST_CASE("StreamServerEndpointService: stopService stops listening, fires, and forgets the port") {
+  twist::MemoryReactor reactor;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  auto service = twist::strportsService(reactor, "tcp:0", *factory);
+  service->startService();
+  twist::successResultOf(service->stopService());
+  CHECK(reactor.ports[0]->stopped);
+  CHECK_FALSE(service->running);
+  CHECK_FALSE(service->port());
+}
+
+TEST_CASE("StreamServerEndpointService: stopService waits until the port is closed") {
+  int listens = 0;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>> answer{std::in_place};
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  twist::StreamServerEndpointService service(std::make_unique<FakeServerEndpoint>(listens, answer), *factory);
+  struct SlowPort : twist::IListeningPort {
+    Deferred<void> stopListening() override { return closed; }
+    twist::Address getHost() const override { return {"TCP", "127.0.0.1", 1}; }
+    Deferred<void> closed;
+  };
+  auto port = std::make_shared<SlowPort>();
+  service.startService();
+  answer->callback(std::shared_ptr<twist::IListeningPort>(port));
+  Deferred<void> stopped = service.stopService();
+  twist::assertNoResult(stopped);
+  CHECK(service.running);
+  port->closed.callback();
+  twist::successResultOf(stopped);
+  CHECK_FALSE(service.running);
+}
+
+TEST_CASE("StreamServerEndpointService: a listen failure is logged with the service and endpoint, and the service runs without a port") {
+  int listens = 0;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>> answer{
+      twist::fail<std::shared_ptr<twist::IListeningPort>>(portInUse())};
+  LogCapture logs;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  twist::StreamServerEndpointService service(std::make_unique<FakeServerEndpoint>(listens, answer), *factory,
+                                             "tcp:8080:interface=127.0.0.1");
+  service.setName("web");
+  service.startService();
+  CHECK(service.running);
+  CHECK_FALSE(service.port());
+  std::string all;
+  for (const std::string& line : logs.lines) all += line + "\n";
+  CHECK_THAT(all, Contains("'web' could not listen on tcp:8080:interface=127.0.0.1") && Contains("EADDRINUSE"));
+  twist::successResultOf(service.stopService());
+}
+
+TEST_CASE("StreamServerEndpointService: with raiseSynchronously, a listen failure throws from privilegedStartService") {
+  int listens = 0;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>> answer{
+      twist::fail<std::shared_ptr<twist::IListeningPort>>(portInUse())};
+  LogCapture logs;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  twist::StreamServerEndpointService service(std::make_unique<FakeServerEndpoint>(listens, answer), *factory);
+  service.raiseSynchronously = true;
+  CHECK_THROWS_AS(service.privilegedStartService(), twist::CannotListenError);
+  CHECK(logs.lines.empty());
+}
+
+TEST_CASE("StreamServerEndpointService: stopService during a listen in progress cancels it, quietly") {
+  int listens = 0;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>> answer{std::in_place};
+  LogCapture logs;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  twist::StreamServerEndpointService service(std::make_unique<FakeServerEndpoint>(listens, answer), *factory);
+  service.startService();
+  twist::successResultOf(service.stopService());
+  CHECK(answer->called());
+  CHECK(logs.lines.empty());
+  CHECK_FALSE(service.running);
+}
+
+TEST_CASE("StreamServerEndpointService: a malformed description is refused by strportsService") {
+  twist::MemoryReactor reactor;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  CHECK_THROWS_AS(twist::strportsService(reactor, "tcp:notaport", *factory), std::invalid_argument);
+}

@@ -43,13 +43,21 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "twist/deferred.hpp"
+#include "twist/endpoints.hpp"
+#include "twist/protocol.hpp"
+#include "twist/task.hpp"
+#include "twist/time.hpp"
 
 namespace twist {
 
@@ -147,6 +155,169 @@ class MultiService : public Service {
 
   std::vector<Service*> services_;
   std::vector<std::unique_ptr<Service>> owned_;  // includes removed ones, see above
+};
+
+// ---- the common services (Twisted: twisted.application.internet) ------------
+
+// TimerService: a LoopingCall as a service (Twisted: internet.TimerService).
+// startService starts calling `callable` every `step` seconds, the first call
+// at once (now = true). If the call fails (throws, or its Deferred fails) the
+// failure is logged under "twist.application" and no further call is made.
+// stopService stops the loop and fires once the call in progress (a Deferred
+// it returned) is done; `running` stays true until then, as in Twisted.
+// Ownership: the IReactorTime must outlive the service; the service owns the
+// callable.
+class TimerService : public Service {
+ public:
+  // F: callable() -> void or Deferred<void>, as LoopingCall takes.
+  template <class F>
+  TimerService(IReactorTime& clock, double step, F callable) : step_(step), loop_(clock, std::move(callable)) {}
+  void startService() override;
+  Deferred<void> stopService() override;
+  double step() const { return step_; }
+  LoopingCall& loop() { return loop_; }
+
+ private:
+  double step_;
+  LoopingCall loop_;
+  std::optional<Deferred<void>> loopFinished_;
+};
+
+// StreamServerEndpointService: listens on an endpoint while it runs (Twisted:
+// internet.StreamServerEndpointService; strportsService below is
+// strports.service). privilegedStartService calls endpoint.listen(factory)
+// (startService does, if privilegedStartService has not); port() is the
+// IListeningPort once listening. stopService cancels a listen still in
+// progress, or stops listening, and fires once the port is closed.
+// A listen failure: by default logged under "twist.application" ("could not
+// listen on <description>: <why>", the why naming the address and the libuv
+// error), and the service stays without a port, as Twisted logs it. With
+// raiseSynchronously set (Twisted's private _raiseSynchronously, which its
+// twistd sets), a listen that has already failed when listen() returns (a
+// port in use, on the real Reactor) makes privilegedStartService throw that
+// error instead, so a launcher can exit non-zero; the flag then clears, as in
+// Twisted. Unlike Twisted, a service stopped and started again listens again
+// (Twisted keeps its old, stopped port).
+// Ownership: the service owns the endpoint; the factory is the caller's (it
+// must outlive the service) unless given as a unique_ptr, then owned.
+class StreamServerEndpointService : public Service {
+ public:
+  StreamServerEndpointService(std::unique_ptr<IStreamServerEndpoint> endpoint, Factory& factory,
+                              std::string description = "");
+  StreamServerEndpointService(std::unique_ptr<IStreamServerEndpoint> endpoint, std::unique_ptr<Factory> factory,
+                              std::string description = "");
+  void privilegedStartService() override;
+  void startService() override;
+  Deferred<void> stopService() override;
+  // Null until listening, and again once stopped.
+  std::shared_ptr<IListeningPort> port() const { return port_; }
+  const std::string& description() const { return description_; }
+  bool raiseSynchronously = false;
+
+ private:
+  std::unique_ptr<IStreamServerEndpoint> endpoint_;
+  std::unique_ptr<Factory> ownedFactory_;
+  Factory& factory_;
+  std::string description_;
+  std::optional<Deferred<std::shared_ptr<IListeningPort>>> waitingForPort_;
+  std::shared_ptr<IListeningPort> port_;
+};
+
+// Twisted's strports.service(description, factory): serverFromString(reactor,
+// description) in a StreamServerEndpointService (description as in
+// endpoints.hpp; std::invalid_argument for a malformed one).
+std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
+                                                             Factory& factory);
+std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
+                                                             std::unique_ptr<Factory> factory);
+
+// How long ClientService waits before its next attempt, given the number of
+// failed attempts in a row (1 for the first retry).
+using RetryPolicy = std::function<double(int failedAttempts)>;
+// Twisted's internet.backoffPolicy: min(initialDelay * factor^min(100,
+// attempt), maxDelay) + jitter(). The default jitter draws uniformly from
+// [0, 1) (Twisted: random.random), so the first retry comes after 1.5 to 2.5
+// seconds, then 2.25 to 3.25, ..., at most 61.
+RetryPolicy backoffPolicy(double initialDelay = 1.0, double maxDelay = 60.0, double factor = 1.5,
+                          std::function<double()> jitter = {});
+
+// ClientService: keeps one connection to a client endpoint (Twisted:
+// internet.ClientService, its state machine followed transition for
+// transition). startService connects; a failed attempt, or a connection lost
+// later, is retried after retryPolicy(failed attempts in a row) seconds on
+// `clock` (a connection made resets the count; a lost connection waits
+// retryPolicy(1), as Twisted does). Each retry is logged at info level.
+//
+// whenConnected(failAfterFailures) → Deferred of the connected protocol (the
+// one your factory built): at once when connected, else at the next
+// connection. It fails with CancelledError when the service stops (or is
+// stopped already), and with the connect error once failAfterFailures
+// attempts in a row have failed (nullopt: never). stopService cancels an
+// attempt in progress or a pending retry, or loses the connection, and fires
+// once it is gone; startService while still disconnecting reconnects after.
+// Not in twist: Twisted's prepareConnection hook.
+//
+// Ownership: the clock, the endpoint's reactor and the factory must outlive
+// the service, and the service must outlive its connection: destroy it after
+// its stopService Deferred has fired (the destructor cancels a pending retry
+// or attempt but cannot wait for a connection to close). The Protocol* given
+// is valid until its connectionLost has returned. The service owns the
+// endpoint; your protocol runs inside a wrapper protocol of the service's,
+// which relays connectionLost to it (Twisted's _ReconnectingProtocolProxy).
+class ClientService : public Service {
+ public:
+  ClientService(IReactorTime& clock, std::unique_ptr<IStreamClientEndpoint> endpoint, Factory& factory,
+                RetryPolicy retryPolicy = {}, std::string description = "");
+  // clientFromString(reactor, description) (endpoints.hpp).
+  ClientService(IReactorTime& clock, IReactorTCP& reactor, std::string_view description, Factory& factory,
+                RetryPolicy retryPolicy = {});
+  ~ClientService() override;
+
+  Deferred<Protocol*> whenConnected(std::optional<int> failAfterFailures = std::nullopt);
+  // A second startService while running is logged as a warning and ignored.
+  void startService() override;
+  Deferred<void> stopService() override;
+
+  const std::string& description() const { return description_; }
+
+ private:
+  enum class State { init, connecting, waiting, connected, disconnecting, restarting, stopped };
+  class Proxy;
+  class DisconnectFactory;
+
+  // Twisted's machine inputs.
+  void start();
+  Deferred<void> stop();
+  void connectionMade(Protocol* protocol);
+  void connectionFailed(const Failure& why);
+  void reconnect();
+  void clientDisconnected();
+  // Its outputs.
+  void connect();
+  void wait();
+  Deferred<void> waitForStop();
+  void finishStopping();
+  void unawait(Protocol* protocol);
+  void unawaitCancelled();
+  void deliverConnectionFailure(const Failure& why);
+
+  IReactorTime& clock_;
+  std::unique_ptr<IStreamClientEndpoint> endpoint_;
+  std::unique_ptr<DisconnectFactory> proxyFactory_;
+  RetryPolicy retryPolicy_;
+  std::string description_;
+  State state_ = State::init;
+  int failedAttempts_ = 0;
+  std::optional<Deferred<Protocol*>> connectionInProgress_;
+  DelayedCall retryCall_;
+  Protocol* current_ = nullptr;  // your protocol, while connected
+  struct Awaiting {
+    Deferred<Protocol*> d;
+    std::optional<int> remaining;
+  };
+  std::vector<Awaiting> awaiting_;
+  std::vector<Deferred<void>> stopWaiters_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace twist
