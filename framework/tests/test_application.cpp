@@ -1,5 +1,6 @@
 // application.hpp: Service and MultiService (Twisted: twisted.application.service;
 // each rule checked against twisted/application/service.py, 22.4).
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -505,4 +506,243 @@ TEST_CASE("StreamServerEndpointService: a malformed description is refused by st
   twist::MemoryReactor reactor;
   auto factory = twist::Factory::forProtocol<twist::Protocol>();
   CHECK_THROWS_AS(twist::strportsService(reactor, "tcp:notaport", *factory), std::invalid_argument);
+}
+
+// ---- ClientService ------------------------------------------------------------
+
+namespace {
+
+// The protocol the user's factory builds.
+struct Probe : twist::Protocol {
+  void connectionMade() override { made = true; }
+  void dataReceived(std::string_view bytes) override { data += bytes; }
+  void connectionLost(twist::Failure) override { lost = true; }
+  bool made = false;
+  bool lost = false;
+  std::string data;
+};
+
+struct Attempt {
+  twist::Factory* factory;
+  Deferred<twist::Protocol*> d;
+};
+
+// A client endpoint whose connect() the test answers.
+struct FakeClientEndpoint : twist::IStreamClientEndpoint {
+  explicit FakeClientEndpoint(std::vector<Attempt>& attempts) : attempts(attempts) {}
+  Deferred<twist::Protocol*> connect(twist::Factory& factory) override {
+    attempts.push_back({&factory, Deferred<twist::Protocol*>()});
+    return attempts.back().d;
+  }
+  std::vector<Attempt>& attempts;
+};
+
+// A ClientService on a Clock, retrying after 10 * failed attempts seconds, and
+// what a connection would own (the protocol the endpoint's factory built, a
+// transport).
+struct ClientHarness {
+  twist::Clock clock;
+  std::vector<Attempt> attempts;
+  std::unique_ptr<twist::Factory> factory = twist::Factory::forProtocol<Probe>();
+  std::vector<std::unique_ptr<twist::Protocol>> connections;
+  std::vector<std::unique_ptr<twist::StringTransport>> transports;
+  twist::ClientService service{clock, std::make_unique<FakeClientEndpoint>(attempts), *factory,
+                               [](int failed) { return 10.0 * failed; }, "tcp:127.0.0.1:4000"};
+
+  // Completes attempt i; returns the protocol the connection holds (the service's wrapper).
+  twist::Protocol* connect(std::size_t i) {
+    std::unique_ptr<twist::Protocol> p = attempts.at(i).factory->buildProtocol(twist::Address{"TCP", "127.0.0.1", 4000});
+    transports.push_back(std::make_unique<twist::StringTransport>());
+    p->makeConnection(*transports.back());
+    twist::Protocol* held = p.get();
+    connections.push_back(std::move(p));
+    attempts[i].d.callback(held);
+    return held;
+  }
+  void refuse(std::size_t i) {
+    attempts.at(i).d.errback(twist::ConnectionRefusedError("connecting to 127.0.0.1:4000: ECONNREFUSED"));
+  }
+  static void lose(twist::Protocol* held) { held->connectionLost(twist::Failure(twist::ConnectionDone())); }
+};
+
+}  // namespace
+
+TEST_CASE("ClientService: startService connects, and whenConnected fires with the factory's protocol, connected") {
+  ClientHarness h;
+  Deferred<twist::Protocol*> when = h.service.whenConnected();
+  h.service.startService();
+  REQUIRE(h.attempts.size() == 1);
+  twist::assertNoResult(when);
+  twist::Protocol* held = h.connect(0);
+  auto* probe = dynamic_cast<Probe*>(twist::successResultOf(when));
+  REQUIRE(probe);
+  CHECK(probe->made);
+  CHECK(probe->transport == h.transports[0].get());
+  CHECK(probe->factory == h.factory.get());
+  held->dataReceived("hello");
+  CHECK(probe->data == "hello");
+}
+
+TEST_CASE("ClientService: whenConnected while connected fires at once with the same protocol") {
+  ClientHarness h;
+  h.service.startService();
+  h.connect(0);
+  twist::Protocol* first = twist::successResultOf(h.service.whenConnected());
+  CHECK(twist::successResultOf(h.service.whenConnected()) == first);
+}
+
+TEST_CASE("ClientService: a failed attempt is retried after retryPolicy(1), then retryPolicy(2)") {
+  ClientHarness h;
+  h.service.startService();
+  h.refuse(0);
+  h.clock.advance(9.9);
+  CHECK(h.attempts.size() == 1);
+  h.clock.advance(0.1);
+  REQUIRE(h.attempts.size() == 2);
+  h.refuse(1);
+  h.clock.advance(19.9);
+  CHECK(h.attempts.size() == 2);
+  h.clock.advance(0.1);
+  CHECK(h.attempts.size() == 3);
+}
+
+TEST_CASE("ClientService: a lost connection is retried after retryPolicy(1), the connection having reset the count") {
+  ClientHarness h;
+  h.service.startService();
+  h.refuse(0);
+  h.clock.advance(10);
+  REQUIRE(h.attempts.size() == 2);
+  twist::Protocol* held = h.connect(1);
+  auto* probe = dynamic_cast<Probe*>(twist::successResultOf(h.service.whenConnected()));
+  REQUIRE(probe);
+  ClientHarness::lose(held);
+  CHECK(probe->lost);  // relayed to the user's protocol
+  Deferred<twist::Protocol*> next = h.service.whenConnected();
+  twist::assertNoResult(next);
+  h.clock.advance(9.9);
+  CHECK(h.attempts.size() == 2);
+  h.clock.advance(0.1);
+  REQUIRE(h.attempts.size() == 3);
+  h.connect(2);
+  CHECK(twist::successResultOf(next) != probe);
+}
+
+TEST_CASE("ClientService: whenConnected(failAfterFailures) fails with the connect error after that many failures, without it waits") {
+  ClientHarness h;
+  Deferred<twist::Protocol*> afterTwo = h.service.whenConnected(2);
+  Deferred<twist::Protocol*> afterOne = h.service.whenConnected(1);
+  Deferred<twist::Protocol*> patient = h.service.whenConnected();
+  h.service.startService();
+  h.refuse(0);
+  twist::failureResultOf<twist::ConnectionRefusedError>(afterOne);
+  twist::assertNoResult(afterTwo);
+  h.clock.advance(10);
+  h.refuse(1);
+  twist::Failure f = twist::failureResultOf<twist::ConnectionRefusedError>(afterTwo);
+  CHECK_THAT(f.getErrorMessage(), Contains("ECONNREFUSED"));
+  twist::assertNoResult(patient);
+  h.clock.advance(20);
+  h.connect(2);
+  CHECK(twist::successResultOf(patient) != nullptr);
+}
+
+TEST_CASE("ClientService: stopService while connected loses the connection and fires once it is lost") {
+  ClientHarness h;
+  h.service.startService();
+  twist::Protocol* held = h.connect(0);
+  Deferred<void> stopped = h.service.stopService();
+  CHECK_FALSE(h.service.running);
+  CHECK(h.transports[0]->disconnecting);
+  twist::assertNoResult(stopped);
+  ClientHarness::lose(held);
+  twist::successResultOf(stopped);
+  h.clock.advance(1000);
+  CHECK(h.attempts.size() == 1);
+  twist::failureResultOf<twist::CancelledError>(h.service.whenConnected());
+}
+
+TEST_CASE("ClientService: stopService while waiting to retry cancels the retry, and a pending whenConnected fails with CancelledError") {
+  ClientHarness h;
+  Deferred<twist::Protocol*> when = h.service.whenConnected();
+  h.service.startService();
+  h.refuse(0);
+  twist::successResultOf(h.service.stopService());
+  twist::failureResultOf<twist::CancelledError>(when);
+  CHECK(h.clock.getDelayedCalls().empty());
+  h.clock.advance(1000);
+  CHECK(h.attempts.size() == 1);
+}
+
+TEST_CASE("ClientService: stopService while connecting cancels the attempt and fires") {
+  ClientHarness h;
+  Deferred<twist::Protocol*> when = h.service.whenConnected();
+  h.service.startService();
+  twist::successResultOf(h.service.stopService());
+  CHECK(h.attempts[0].d.called());  // cancelled
+  twist::failureResultOf<twist::CancelledError>(when);
+  h.clock.advance(1000);
+  CHECK(h.attempts.size() == 1);
+}
+
+TEST_CASE("ClientService: startService while disconnecting reconnects at once when the connection is lost") {
+  ClientHarness h;
+  h.service.startService();
+  twist::Protocol* held = h.connect(0);
+  Deferred<void> stopped = h.service.stopService();
+  h.service.startService();
+  CHECK(h.attempts.size() == 1);
+  ClientHarness::lose(held);
+  twist::successResultOf(stopped);
+  CHECK(h.attempts.size() == 2);
+}
+
+TEST_CASE("ClientService: a second startService is a logged warning and makes no second attempt") {
+  ClientHarness h;
+  LogCapture logs;
+  h.service.setName("upstream");
+  h.service.startService();
+  h.service.startService();
+  CHECK(h.attempts.size() == 1);
+  std::string all;
+  for (const std::string& line : logs.lines) all += line + "\n";
+  CHECK_THAT(all, Contains("Duplicate ClientService.startService") && Contains("upstream"));
+}
+
+TEST_CASE("ClientService: each retry is logged with its number, the endpoint and the delay") {
+  ClientHarness h;
+  LogCapture logs;
+  h.service.startService();
+  h.refuse(0);
+  REQUIRE_FALSE(logs.lines.empty());
+  CHECK_THAT(logs.lines.back(), Contains("retry 1") && Contains("tcp:127.0.0.1:4000") && Contains("10"));
+}
+
+TEST_CASE("backoffPolicy: Twisted's defaults give 1.5 then 2.25 seconds, at most 60, plus the jitter") {
+  twist::RetryPolicy noJitter = twist::backoffPolicy(1.0, 60.0, 1.5, [] { return 0.0; });
+  CHECK(std::abs(noJitter(1) - 1.5) < 1e-9);
+  CHECK(std::abs(noJitter(2) - 2.25) < 1e-9);
+  CHECK(std::abs(noJitter(10) - 57.6650390625) < 1e-9);
+  CHECK(noJitter(11) == 60.0);
+  CHECK(noJitter(100000) == 60.0);
+  CHECK(std::abs(twist::backoffPolicy(1.0, 60.0, 1.5, [] { return 0.25; })(1) - 1.75) < 1e-9);
+  twist::RetryPolicy standard = twist::backoffPolicy();
+  for (int i = 0; i < 100; ++i) {
+    double d = standard(1);
+    CHECK(d >= 1.5);
+    CHECK(d < 2.5);
+  }
+}
+
+TEST_CASE("ClientService: without a retryPolicy the first retry comes within Twisted's 1.5 to 2.5 seconds") {
+  twist::Clock clock;
+  std::vector<Attempt> attempts;
+  auto factory = twist::Factory::forProtocol<Probe>();
+  twist::ClientService service(clock, std::make_unique<FakeClientEndpoint>(attempts), *factory);
+  service.startService();
+  attempts[0].d.errback(twist::ConnectionRefusedError("refused"));
+  clock.advance(1.49);
+  CHECK(attempts.size() == 1);
+  clock.advance(1.01);
+  CHECK(attempts.size() == 2);
+  twist::successResultOf(service.stopService());
 }
