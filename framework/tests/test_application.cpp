@@ -10,6 +10,7 @@
 #include "twist/logger.hpp"
 #include "twist/testing.hpp"
 #include "twist_catch.hpp"
+#include "twist_reactor_test_support.hpp"
 
 using twist::Deferred;
 using twist::MultiService;
@@ -745,4 +746,59 @@ TEST_CASE("ClientService: without a retryPolicy the first retry comes within Twi
   clock.advance(1.01);
   CHECK(attempts.size() == 2);
   twist::successResultOf(service.stopService());
+}
+
+// ---- on the real Reactor ------------------------------------------------------
+
+TEST_CASE("services on a real Reactor: a listening service and a ClientService in one MultiService connect on 127.0.0.1 and stop cleanly") {
+  twist::Reactor reactor;
+  twist_test::Watchdog dog(reactor);
+  MultiService top;
+  auto serverFactory = twist::Factory::forProtocol<Probe>();
+  auto clientFactory = twist::Factory::forProtocol<Probe>();
+  auto& server = top.own(twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *serverFactory));
+  top.privilegedStartService();  // listening is synchronous on the Reactor
+  REQUIRE(server.port());
+  int port = server.port()->getHost().port;
+  auto& client = top.own(std::make_unique<twist::ClientService>(reactor, reactor, "tcp:127.0.0.1:" + std::to_string(port),
+                                                                *clientFactory));
+  top.startService();
+  Probe* connected = nullptr;
+  bool stopped = false;
+  client.whenConnected().addCallback([&](twist::Protocol* p) {
+    connected = dynamic_cast<Probe*>(p);
+    top.stopService().addCallback([&] {
+      stopped = true;
+      CHECK(connected->lost);  // the client stopped only once its connection was gone
+      CHECK_FALSE(server.port());
+      reactor.callLater(0.05, [&] { reactor.stop(); });  // the server side sees the close
+    });
+  });
+  reactor.run();
+  REQUIRE_FALSE(dog.fired);
+  REQUIRE(connected);
+  CHECK(stopped);
+  CHECK_FALSE(client.running);
+  CHECK_FALSE(server.running);
+}
+
+TEST_CASE("services on a real Reactor: a port in use makes privilegedStartService throw CannotListenError with raiseSynchronously") {
+  twist::Reactor reactor;
+  auto factory = twist::Factory::forProtocol<Probe>();
+  auto first = twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *factory);
+  first->privilegedStartService();
+  REQUIRE(first->port());
+  int taken = first->port()->getHost().port;
+  auto second = twist::strportsService(reactor, "tcp:" + std::to_string(taken) + ":interface=127.0.0.1", *factory);
+  second->raiseSynchronously = true;
+  CHECK_THROWS_WITH(second->privilegedStartService(), Contains("127.0.0.1:" + std::to_string(taken)) && Contains("EADDRINUSE"));
+  bool stopped = false;
+  first->stopService().addCallback([&] {
+    stopped = true;
+    reactor.stop();
+  });
+  twist_test::Watchdog dog(reactor);
+  reactor.run();
+  REQUIRE_FALSE(dog.fired);
+  CHECK(stopped);
 }
