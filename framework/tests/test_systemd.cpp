@@ -14,7 +14,6 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <uv.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -38,51 +37,26 @@ extern char** environ;
 
 namespace {
 
+// The helper programs sit beside this test executable.
 std::string helper(const std::string& name) {
-  char path[4096];
-  size_t size = sizeof path;
-  REQUIRE(uv_exepath(path, &size) == 0);
-  return (std::filesystem::path(std::string(path, size)).parent_path() / name).string();
+  return (std::filesystem::read_symlink("/proc/self/exe").parent_path() / name).string();
 }
 
-// A listening TCP socket on 127.0.0.1, port 0; its port in `port`.
+// A listening TCP socket on 127.0.0.1, port 0 (what systemd would have opened); its port in `port`.
 int listeningSocket(int& port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  REQUIRE(::listen(fd, 8) == 0);
+  sockaddr_in address{AF_INET, 0, {htonl(INADDR_LOOPBACK)}, {}};
   socklen_t length = sizeof address;
+  REQUIRE((fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) == 0 && ::listen(fd, 8) == 0));
   REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
   port = ntohs(address.sin_port);
   return fd;
 }
 
-// Reads fd until end-of-file, for at most `seconds`.
-std::string readAll(int fd, double seconds = 10) {
+// Reads fd until end-of-file, or when `line` until a newline (left out, and
+// read a byte at a time so that nothing after it is taken); 10 s at most.
+std::string readUntil(int fd, bool line) {
   std::string out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    REQUIRE(left.count() > 0);
-    pollfd p{fd, POLLIN, 0};
-    int ready = ::poll(&p, 1, static_cast<int>(left.count()));
-    if (ready < 0 && errno == EINTR) continue;
-    REQUIRE(ready > 0);
-    char buf[4096];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    REQUIRE(n >= 0);
-    if (n == 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
-}
-
-// Reads one line (without its newline) from fd, for at most 10 seconds.
-std::string readLine(int fd) {
-  std::string line;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -91,13 +65,21 @@ std::string readLine(int fd) {
     int ready = ::poll(&p, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
     REQUIRE(ready > 0);
-    char c;
-    ssize_t n = ::read(fd, &c, 1);
-    REQUIRE(n == 1);
-    if (c == '\n') return line;
-    line += c;
+    char buf[4096];
+    ssize_t n = ::read(fd, buf, line ? 1 : sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    REQUIRE(n >= 0);
+    if (n == 0) {
+      REQUIRE_FALSE(line);  // the child ended before the line came
+      return out;
+    }
+    if (line && buf[0] == '\n') return out;
+    out.append(buf, static_cast<size_t>(n));
   }
 }
+
+std::string readAll(int fd) { return readUntil(fd, false); }
+std::string readLine(int fd) { return readUntil(fd, true); }
 
 // twist_helper_systemd, started the way systemd starts a socket-activated
 // service: sockets[i] as descriptor 3 + i, LISTEN_FDS=listenFds and
@@ -301,15 +283,21 @@ TEST_CASE("serverFromString names a bad systemd domain, index or option before l
 
 // ---- socket activation, as systemd does it ---------------------------------------
 
+// The activated child has taken its socket (and the variables), listens on
+// 127.0.0.1:port, and greets a client there, then exits 0.
+static void expectServing(Activated& child, int port, const char* fd3) {
+  REQUIRE(readLine(child.out) == "env LISTEN_PID=unset LISTEN_FDS=unset");
+  REQUIRE(readLine(child.out) == "listening TCP:127.0.0.1:" + std::to_string(port) + " fd3 " + fd3);
+  REQUIRE(greetingFrom(port) == "hello from twist\n");
+  REQUIRE(child.finish() == 0);
+}
+
 TEST_CASE("A socket-activated child accepts on the socket it was handed as descriptor 3", "[systemd]") {
   int port = 0;
   int socket = listeningSocket(port);
   Activated child("systemd:domain=INET:index=0", {socket}, "1");
   ::close(socket);  // the child's copy is the one left
-  REQUIRE(readLine(child.out) == "env LISTEN_PID=unset LISTEN_FDS=unset");
-  REQUIRE(readLine(child.out) == "listening TCP:127.0.0.1:" + std::to_string(port) + " fd3 closed");
-  REQUIRE(greetingFrom(port) == "hello from twist\n");
-  REQUIRE(child.finish() == 0);
+  expectServing(child, port, "closed");
 }
 
 TEST_CASE("The systemd index picks descriptor 3 plus index, in the positional form too", "[systemd]") {
@@ -320,10 +308,7 @@ TEST_CASE("The systemd index picks descriptor 3 plus index, in the positional fo
   Activated child("systemd:INET:1", {a, b}, "2");
   ::close(a);
   ::close(b);
-  REQUIRE(readLine(child.out) == "env LISTEN_PID=unset LISTEN_FDS=unset");
-  REQUIRE(readLine(child.out) == "listening TCP:127.0.0.1:" + std::to_string(second) + " fd3 open");
-  REQUIRE(greetingFrom(second) == "hello from twist\n");
-  REQUIRE(child.finish() == 0);
+  expectServing(child, second, "open");  // descriptor 3, index 0, left alone
 }
 
 TEST_CASE("A systemd endpoint is refused when LISTEN_PID names another process", "[systemd]") {
