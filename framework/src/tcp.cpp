@@ -899,7 +899,9 @@ std::shared_ptr<IListeningPort> adoptStreamPort(Reactor& reactor, int fileDescri
                                                   " is not supported (AF_INET or AF_INET6)");
   int copy = ::fcntl(fileDescriptor, F_DUPFD_CLOEXEC, 0);  // Twisted too listens on a duplicate
   if (copy < 0) throw CannotListenError(where, host.port, "fcntl(F_DUPFD_CLOEXEC): " + uvError(-errno));
-  auto listening = std::make_shared<detail::TCPPort>(reactor, factory, host.port, backlog, host.host);
+  // Errors name the address, or the descriptor when it has none (not a socket).
+  const std::string interface = host.host.empty() ? "fd " + std::to_string(fileDescriptor) : host.host;
+  auto listening = std::make_shared<detail::TCPPort>(reactor, factory, host.port, backlog, interface);
   listening->adopt(copy);
   listening->startListening();
   return listening;

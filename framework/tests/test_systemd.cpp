@@ -451,3 +451,31 @@ TEST_CASE("notifyReady to a socket nobody bound throws, naming the socket and th
   REQUIRE_THAT(twist_test::messageOf([] { twist::notifyReady(); }),
                twist_catch::Contains("neither an absolute path nor an @abstract name"));
 }
+
+// ---- adoptStreamPort (tcp.hpp) ------------------------------------------------------
+
+TEST_CASE("adoptStreamPort listens on a duplicate and leaves the caller's descriptor open", "[systemd]") {
+  twist::Reactor reactor;
+  int port = 0;
+  int socket = listeningSocket(port);
+  auto factory = twist::Factory::forProtocol<Hello>();
+  auto listening = twist::adoptStreamPort(reactor, socket, AF_INET, *factory);
+  REQUIRE(listening->getHost() == twist::Address{"TCP", "127.0.0.1", port});
+  REQUIRE(::fcntl(socket, F_GETFD) != -1);
+  ::close(socket);
+  listening->stopListening();
+}
+
+TEST_CASE("adoptStreamPort refuses another address family and a descriptor that is not a socket", "[systemd]") {
+  twist::Reactor reactor;
+  auto factory = twist::Factory::forProtocol<Hello>();
+  int pipeFds[2];
+  REQUIRE(::pipe2(pipeFds, O_CLOEXEC) == 0);
+  REQUIRE_THAT(twist_test::messageOf([&] { twist::adoptStreamPort(reactor, pipeFds[0], AF_UNIX, *factory); }),
+               twist_catch::Contains("address family 1 is not supported (AF_INET or AF_INET6)"));
+  REQUIRE_THAT(twist_test::messageOf([&] { twist::adoptStreamPort(reactor, pipeFds[0], AF_INET, *factory); }),
+               twist_catch::Contains("Couldn't listen on fd " + std::to_string(pipeFds[0])));
+  REQUIRE(::fcntl(pipeFds[0], F_GETFD) != -1);  // still the caller's
+  ::close(pipeFds[0]);
+  ::close(pipeFds[1]);
+}
