@@ -396,7 +396,15 @@ Deferred<void> ClientService::stop() {
 
 void ClientService::connect() {
   std::weak_ptr<bool> alive = alive_;
-  Deferred<Protocol*> attempt = endpoint_->connect(*proxyFactory_);
+  Deferred<Protocol*> attempt;
+  // Twisted lets an exception from endpoint.connect escape startService (or
+  // the retry's timer, leaving the machine stuck in connecting); here it is a
+  // failed attempt, retried like any other.
+  try {
+    attempt = endpoint_->connect(*proxyFactory_);
+  } catch (...) {
+    attempt = fail<Protocol*>(Failure::current());
+  }
   connectionInProgress_ = attempt;
   attempt.addCallbacks(
       [this, alive](Protocol* proxy) {

@@ -748,6 +748,28 @@ TEST_CASE("ClientService: without a retryPolicy the first retry comes within Twi
   twist::successResultOf(service.stopService());
 }
 
+TEST_CASE("ClientService: an endpoint whose connect() throws counts as a failed attempt and is retried") {
+  struct ThrowingEndpoint : twist::IStreamClientEndpoint {
+    explicit ThrowingEndpoint(int& calls) : calls(calls) {}
+    Deferred<twist::Protocol*> connect(twist::Factory&) override {
+      ++calls;
+      throw twist::DNSLookupError("resolving nowhere.invalid: EAI_NONAME");
+    }
+    int& calls;
+  };
+  twist::Clock clock;
+  int calls = 0;
+  auto factory = twist::Factory::forProtocol<Probe>();
+  twist::ClientService service(clock, std::make_unique<ThrowingEndpoint>(calls), *factory, [](int) { return 5.0; });
+  Deferred<twist::Protocol*> when = service.whenConnected(1);
+  service.startService();
+  CHECK(calls == 1);
+  twist::failureResultOf<twist::DNSLookupError>(when);
+  clock.advance(5);
+  CHECK(calls == 2);
+  twist::successResultOf(service.stopService());
+}
+
 // ---- on the real Reactor ------------------------------------------------------
 
 TEST_CASE("services on a real Reactor: a listening service and a ClientService in one MultiService connect on 127.0.0.1 and stop cleanly") {

@@ -255,7 +255,8 @@ RetryPolicy backoffPolicy(double initialDelay = 1.0, double maxDelay = 60.0, dou
 // attempts in a row have failed (nullopt: never). stopService cancels an
 // attempt in progress or a pending retry, or loses the connection, and fires
 // once it is gone; startService while still disconnecting reconnects after.
-// Not in twist: Twisted's prepareConnection hook.
+// An endpoint whose connect() throws counts as a failed attempt (Twisted lets
+// the exception escape). Not in twist: Twisted's prepareConnection hook.
 //
 // Ownership: the clock, the endpoint's reactor and the factory must outlive
 // the service, and the service must outlive its connection: destroy it after
