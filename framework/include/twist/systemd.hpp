@@ -18,7 +18,8 @@
 // ListenFDs::inherited(), which the first "systemd:" endpoint calls), and
 // when LISTEN_PID names this process both are then removed from the
 // environment, so that processes it starts do not see them. Twisted 22.4
-// reads neither LISTEN_FDNAMES nor a name= option, and neither does twist.
+// reads neither LISTEN_FDNAMES nor a name= option, and neither does twist
+// (later Twisted releases do: ListenFDs(descriptors, names), "name=foo").
 //
 // Readiness (sd_notify's protocol): one datagram, e.g. "READY=1", sent to
 // the AF_UNIX socket that NOTIFY_SOCKET names: a path, or "@name" for
