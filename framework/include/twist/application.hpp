@@ -1,5 +1,7 @@
 // application.hpp — services: things that start and stop with the program
-// (Twisted: twisted.application.service.Service and MultiService).
+// (Twisted: twisted.application.service.Service and MultiService), and the
+// common ones (twisted.application.internet): TimerService,
+// StreamServerEndpointService (strportsService) and ClientService, further down.
 //
 //   twist::MultiService top;
 //   Web web;  web.setName("web");  web.setServiceParent(top);   // not owned
@@ -14,8 +16,10 @@
 // - setName throws std::runtime_error once the service has a parent.
 // - setServiceParent(p) first leaves the current parent (disownServiceParent),
 //   then p.addService(*this). addService refuses a second child with the same
-//   non-empty name (std::runtime_error, naming it). If the parent is running,
-//   the new child gets privilegedStartService() then startService() at once.
+//   non-empty name (std::runtime_error, naming it); the refused child is left
+//   without a parent (Twisted's keeps pointing at the parent that refused it).
+//   If the parent is running, the new child gets privilegedStartService() then
+//   startService() at once.
 // - disownServiceParent() returns what removeService returns: when the parent
 //   is running, the child's stopService() Deferred; when it is not, nothing
 //   happens to the child and (Twisted returns None) an already-fired Deferred.
