@@ -182,6 +182,28 @@ TEST_CASE("MultiService: a child's failing stop is logged with its name, the oth
   CHECK_THAT(all, Contains("'third' failed") && Contains("cannot stop c"));
 }
 
+TEST_CASE("MultiService: a child whose startService throws stops the start there, and stopService still asks every child") {
+  std::vector<std::string> journal;
+  MultiService parent;
+  Recorder a(journal, "a"), c(journal, "c");
+  struct Failing : Recorder {
+    using Recorder::Recorder;
+    void startService() override {
+      journal.push_back("start " + label);
+      throw std::runtime_error("no database");
+    }
+  } b(journal, "b");
+  for (Recorder* r : {static_cast<Recorder*>(&a), static_cast<Recorder*>(&b), &c}) r->setServiceParent(parent);
+  CHECK_THROWS_WITH(parent.startService(), "no database");
+  CHECK(journal == std::vector<std::string>{"start a", "start b"});
+  CHECK(parent.running);
+  CHECK(a.running);
+  CHECK_FALSE(c.running);
+  journal.clear();
+  twist::successResultOf(parent.stopService());
+  CHECK(journal == std::vector<std::string>{"stop c", "stop b", "stop a"});
+}
+
 TEST_CASE("MultiService: a child added while running is privileged-started then started at once") {
   std::vector<std::string> journal;
   MultiService parent;

@@ -30,6 +30,11 @@
 //   or an exception) is logged under "twist.application" naming the child, and
 //   the others still stop; the parent's Deferred still succeeds, as Twisted's
 //   DeferredList of the stops does (there the failure is logged as unhandled).
+// - A child whose startService (or privilegedStartService) throws: the
+//   exception leaves the parent's, as in Twisted, so the launcher reports it;
+//   the children before it have started, those after it have not, and the
+//   parent is `running`. Its stopService still asks every child, started or
+//   not, as Twisted's does.
 // - getServiceNamed(name) throws twist::ServiceNotFound (Twisted: KeyError),
 //   naming the name.
 //
