@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <random>
 #include <utility>
@@ -13,6 +14,13 @@
 namespace twist {
 
 namespace {
+// 1.5, 2.25, 60.3817: seconds as a person reads them (std::to_string gives 1.500000).
+std::string secondsText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", seconds);
+  return text;
+}
+
 const Logger& applicationLog() {
   static const Logger log{"twist.application"};
   return log;
@@ -493,7 +501,7 @@ void ClientService::wait() {
   applicationLog().info("Scheduling retry {attempt} to connect {endpoint} in {delay} seconds.",
                         {{"attempt", std::to_string(failedAttempts_)},
                          {"endpoint", description_},
-                         {"delay", std::to_string(delay)}});
+                         {"delay", secondsText(delay)}});
   retryCall_ = clock_.callLater(delay, [this] { reconnect(); });
 }
 

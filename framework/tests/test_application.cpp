@@ -737,7 +737,7 @@ TEST_CASE("ClientService: each retry is logged with its number, the endpoint and
   h.service.startService();
   h.refuse(0);
   REQUIRE_FALSE(logs.lines.empty());
-  CHECK_THAT(logs.lines.back(), Contains("retry 1") && Contains("tcp:127.0.0.1:4000") && Contains("10"));
+  CHECK_THAT(logs.lines.back(), Contains("retry 1") && Contains("tcp:127.0.0.1:4000") && Contains("in 10 seconds"));
 }
 
 TEST_CASE("backoffPolicy: Twisted's defaults give 1.5 then 2.25 seconds, at most 60, plus the jitter") {
@@ -790,6 +790,28 @@ TEST_CASE("ClientService: an endpoint whose connect() throws counts as a failed 
   clock.advance(5);
   CHECK(calls == 2);
   twist::successResultOf(service.stopService());
+}
+
+TEST_CASE("ClientService: destroyed while waiting to retry, it cancels the retry, and destroyed while connecting, the attempt") {
+  twist::Clock clock;
+  std::vector<Attempt> attempts;
+  auto factory = twist::Factory::forProtocol<Probe>();
+  auto service = std::make_unique<twist::ClientService>(clock, std::make_unique<FakeClientEndpoint>(attempts), *factory,
+                                                        [](int) { return 5.0; });
+  service->startService();
+  attempts[0].d.errback(twist::ConnectionRefusedError("refused"));
+  CHECK(clock.getDelayedCalls().size() == 1);
+  service.reset();
+  CHECK(clock.getDelayedCalls().empty());
+  clock.advance(10);
+  CHECK(attempts.size() == 1);
+
+  service = std::make_unique<twist::ClientService>(clock, std::make_unique<FakeClientEndpoint>(attempts), *factory);
+  service->startService();
+  REQUIRE(attempts.size() == 2);
+  service.reset();
+  CHECK(attempts[1].d.called());  // cancelled: nothing else fires it
+  CHECK(clock.getDelayedCalls().empty());
 }
 
 // ---- on the real Reactor ------------------------------------------------------
