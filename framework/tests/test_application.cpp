@@ -868,3 +868,71 @@ TEST_CASE("services on a real Reactor: a port in use makes privilegedStartServic
   REQUIRE_FALSE(dog.fired);
   CHECK(stopped);
 }
+
+namespace {
+// Server side: closes the first connection it gets, keeps the others.
+struct CloseFirst : twist::Protocol {
+  static inline int seen = 0;
+  void connectionMade() override {
+    if (++seen == 1) transport->loseConnection();
+  }
+};
+// Client side: tells the test when its connection is lost.
+struct Notifying : twist::Protocol {
+  static inline std::function<void()> onLost;
+  static inline int built = 0;
+  int id = ++built;  // addresses are reused, so a new connection is told by its number
+  void connectionLost(twist::Failure) override {
+    if (onLost) onLost();
+  }
+};
+}  // namespace
+
+TEST_CASE("services on a real Reactor: ClientService retries a refused port until a server listens, and reconnects when the server closes") {
+  twist::Reactor reactor;
+  twist_test::Watchdog dog(reactor);
+  auto serverFactory = twist::Factory::forProtocol<CloseFirst>();
+  auto clientFactory = twist::Factory::forProtocol<Notifying>();
+  CloseFirst::seen = 0;
+  // A free port: listen on port 0, then stop listening.
+  auto probe = twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *serverFactory);
+  probe->startService();
+  REQUIRE(probe->port());
+  const std::string port = std::to_string(probe->port()->getHost().port);
+  MultiService top;
+  twist::ClientService* client = nullptr;
+  twist::StreamServerEndpointService* server = nullptr;
+  std::vector<std::string> events;
+  Notifying::built = 0;
+  Notifying::onLost = [&] {
+    events.push_back("lost");
+    reactor.callLater(0, [&] {
+      client->whenConnected().addCallback([&](twist::Protocol* second) {
+        auto* n = dynamic_cast<Notifying*>(second);
+        events.push_back(n && n->id == 2 ? "reconnected" : "not a second protocol");
+        top.stopService().addCallback([&] { reactor.stop(); });
+      });
+    });
+  };
+  probe->stopService().addCallback([&] {
+    client = &top.own(std::make_unique<twist::ClientService>(reactor, reactor, "tcp:127.0.0.1:" + port, *clientFactory,
+                                                              [](int) { return 0.02; }));
+    top.startService();
+    client->whenConnected(1).addErrback([&](twist::Failure f) -> twist::Protocol* {
+      events.push_back(f.check<twist::ConnectionRefusedError>() ? "refused" : f.getErrorMessage());
+      server = &top.own(twist::strportsService(reactor, "tcp:" + port + ":interface=127.0.0.1", *serverFactory));  // started: top runs
+      client->whenConnected().addCallback([&](twist::Protocol* p) {
+        auto* n = dynamic_cast<Notifying*>(p);
+        events.push_back(n && n->id == 1 ? "connected" : "not the first protocol");
+      });
+      return nullptr;
+    });
+  });
+  reactor.run();
+  Notifying::onLost = nullptr;
+  REQUIRE_FALSE(dog.fired);
+  CHECK(events == std::vector<std::string>{"refused", "connected", "lost", "reconnected", "lost"});
+  REQUIRE(server);
+  CHECK_FALSE(server->port());
+  CHECK(CloseFirst::seen == 2);
+}
