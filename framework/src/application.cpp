@@ -229,14 +229,18 @@ Deferred<void> StreamServerEndpointService::stopService() {
 
 std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
                                                              Factory& factory) {
-  return std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description), factory,
-                                                       std::string(description));
+  auto service = std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description), factory,
+                                                               std::string(description));
+  service->raiseSynchronously = true;  // as Twisted's strports.service
+  return service;
 }
 
 std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
                                                              std::unique_ptr<Factory> factory) {
-  return std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description), std::move(factory),
-                                                       std::string(description));
+  auto service = std::make_unique<StreamServerEndpointService>(serverFromString(reactor, description),
+                                                               std::move(factory), std::string(description));
+  service->raiseSynchronously = true;  // as Twisted's strports.service
+  return service;
 }
 
 // ---- ClientService ------------------------------------------------------------

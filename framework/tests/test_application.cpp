@@ -525,6 +525,31 @@ TEST_CASE("StreamServerEndpointService: stopService during a listen in progress 
   CHECK_FALSE(service.running);
 }
 
+TEST_CASE("StreamServerEndpointService: stopped and started again, it listens again") {
+  twist::MemoryReactor reactor;
+  auto service = twist::strportsService(reactor, "tcp:0", twist::Factory::forProtocol<twist::Protocol>());
+  service->startService();
+  twist::successResultOf(service->stopService());
+  service->startService();
+  CHECK(reactor.tcpServers.size() == 2);
+  CHECK(service->port() == reactor.ports[1]);
+}
+
+TEST_CASE("StreamServerEndpointService: raiseSynchronously is cleared by a start that succeeds, so a later failure is logged") {
+  int listens = 0;
+  std::optional<Deferred<std::shared_ptr<twist::IListeningPort>>> answer{std::in_place};
+  LogCapture logs;
+  auto factory = twist::Factory::forProtocol<twist::Protocol>();
+  twist::StreamServerEndpointService service(std::make_unique<FakeServerEndpoint>(listens, answer), *factory, "tcp:80");
+  service.raiseSynchronously = true;
+  service.privilegedStartService();
+  CHECK_FALSE(service.raiseSynchronously);
+  answer->errback(portInUse());
+  std::string all;
+  for (const std::string& line : logs.lines) all += line + "\n";
+  CHECK_THAT(all, Contains("could not listen on tcp:80"));
+}
+
 TEST_CASE("StreamServerEndpointService: a malformed description is refused by strportsService") {
   twist::MemoryReactor reactor;
   auto factory = twist::Factory::forProtocol<twist::Protocol>();
@@ -848,7 +873,7 @@ TEST_CASE("services on a real Reactor: a listening service and a ClientService i
   CHECK_FALSE(server.running);
 }
 
-TEST_CASE("services on a real Reactor: a port in use makes privilegedStartService throw CannotListenError with raiseSynchronously") {
+TEST_CASE("services on a real Reactor: a port in use makes a strportsService's privilegedStartService throw CannotListenError") {
   twist::Reactor reactor;
   auto factory = twist::Factory::forProtocol<Probe>();
   auto first = twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *factory);
@@ -856,7 +881,7 @@ TEST_CASE("services on a real Reactor: a port in use makes privilegedStartServic
   REQUIRE(first->port());
   int taken = first->port()->getHost().port;
   auto second = twist::strportsService(reactor, "tcp:" + std::to_string(taken) + ":interface=127.0.0.1", *factory);
-  second->raiseSynchronously = true;
+  CHECK(second->raiseSynchronously);  // Twisted's strports.service sets it too
   CHECK_THROWS_WITH(second->privilegedStartService(), Contains("127.0.0.1:" + std::to_string(taken)) && Contains("EADDRINUSE"));
   bool stopped = false;
   first->stopService().addCallback([&] {

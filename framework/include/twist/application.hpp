@@ -174,8 +174,8 @@ class MultiService : public Service {
 // failure is logged under "twist.application" and no further call is made.
 // stopService stops the loop and fires once the call in progress (a Deferred
 // it returned) is done; `running` stays true until then, as in Twisted.
-// Ownership: the IReactorTime must outlive the service; the service owns the
-// callable.
+// Ownership: the IReactorTime must outlive the service, and the service its
+// stopService Deferred; the service owns the callable.
 class TimerService : public Service {
  public:
   // F: callable() -> void or Deferred<void>, as LoopingCall takes.
@@ -198,17 +198,20 @@ class TimerService : public Service {
 // (startService does, if privilegedStartService has not); port() is the
 // IListeningPort once listening. stopService cancels a listen still in
 // progress, or stops listening, and fires once the port is closed.
-// A listen failure: by default logged under "twist.application" ("could not
-// listen on <description>: <why>", the why naming the address and the libuv
-// error), and the service stays without a port, as Twisted logs it. With
-// raiseSynchronously set (Twisted's private _raiseSynchronously, which its
-// twistd sets), a listen that has already failed when listen() returns (a
-// port in use, on the real Reactor) makes privilegedStartService throw that
-// error instead, so a launcher can exit non-zero; the flag then clears, as in
-// Twisted. Unlike Twisted, a service stopped and started again listens again
-// (Twisted keeps its old, stopped port).
+// A listen failure: when raiseSynchronously is false (the constructor's
+// default, as Twisted's class default) it is logged under "twist.application"
+// ("'<name>' could not listen on <description>", then the error naming the
+// address and the libuv error), and the service goes on without a port. When
+// it is true (Twisted's private _raiseSynchronously, which strports.service
+// sets, and so does strportsService) a listen that has already failed when
+// listen() returns (a port in use, on the real Reactor) makes
+// privilegedStartService throw that error, so a launcher can exit non-zero;
+// the flag is cleared once privilegedStartService returns normally, so a
+// later failure is logged, as in Twisted. Unlike Twisted, a service stopped
+// and started again listens again (Twisted keeps its old, stopped port).
 // Ownership: the service owns the endpoint; the factory is the caller's (it
-// must outlive the service) unless given as a unique_ptr, then owned.
+// must outlive the service) unless given as a unique_ptr, then owned. The
+// service must outlive its stopService Deferred (as every service here).
 class StreamServerEndpointService : public Service {
  public:
   StreamServerEndpointService(std::unique_ptr<IStreamServerEndpoint> endpoint, Factory& factory,
@@ -233,8 +236,8 @@ class StreamServerEndpointService : public Service {
 };
 
 // Twisted's strports.service(description, factory): serverFromString(reactor,
-// description) in a StreamServerEndpointService (description as in
-// endpoints.hpp; std::invalid_argument for a malformed one).
+// description) in a StreamServerEndpointService with raiseSynchronously set
+// (description as in endpoints.hpp; std::invalid_argument for a malformed one).
 std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
                                                              Factory& factory);
 std::unique_ptr<StreamServerEndpointService> strportsService(IReactorTCP& reactor, std::string_view description,
