@@ -116,8 +116,8 @@ std::string ProgramRun::describe() const {
     text << "was still running after " << timeoutSeconds << " s, so it was killed";
   } else if (signal) {
     text << "was killed by " << signalName(*signal);
-  } else if (exitCode && !sanitizerReport().empty()) {
-    text << "was stopped by a sanitizer (" << sanitizerReport() << ") and exited with status " << *exitCode;
+  } else if (std::string report = sanitizerReport(); exitCode && !report.empty()) {
+    text << "was stopped by a sanitizer (" << report << ") and exited with status " << *exitCode;
   } else if (exitCode) {
     text << "exited with status " << *exitCode;
   } else {

@@ -123,8 +123,9 @@ fs::path resultsPath(const Paths& paths, const Exercise& exercise) {
 
 std::vector<std::string> buildCommand(const fs::path& build, const std::vector<std::string>& targets) {
   std::error_code ec;
+  bool ninjaBuild = fs::exists(build / "build.ninja", ec);
   // Keep going after a failure (ninja -k 0, make -k), so that every broken target reports.
-  if (fs::exists(build / "build.ninja", ec)) {
+  if (ninjaBuild) {
     std::string cache = readFile(build / "CMakeCache.txt").value_or("");
     const std::string key = "\nCMAKE_MAKE_PROGRAM:FILEPATH=";
     std::size_t at = cache.find(key);
@@ -141,7 +142,7 @@ std::vector<std::string> buildCommand(const fs::path& build, const std::vector<s
   std::vector<std::string> argv{"cmake", "--build", build.string(), "--target"};
   argv.insert(argv.end(), targets.begin(), targets.end());
   argv.insert(argv.end(), {"--", "-k"});
-  if (fs::exists(build / "build.ninja", ec)) argv.push_back("0");  // ninja's "-k 0": no limit
+  if (ninjaBuild) argv.push_back("0");  // ninja's "-k 0": no limit
   return argv;
 }
 
@@ -341,6 +342,8 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
              ("\n" + result.tests.back().message).find("\ncrashed: ") != std::string::npos) {
     running = &result.tests.back();
   }
+  // The files that declare the tests: the hidden ones, or a mutants exercise's attendee files.
+  std::vector<fs::path> testFiles = testSources(course, exercise, sourceDir);
   bool stopped = ran.timedOut || ran.signal;
   bool beforeFirstTest = result.tests.empty();
   if (stopped || running != nullptr) {
@@ -381,7 +384,7 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
                                                       : "did not run: the program ended before its first test")
                                       : (ran.timedOut ? "did not run: an earlier test hung"
                                                       : "did not run: an earlier test crashed");
-    for (const fs::path& path : testSources(course, exercise, sourceDir)) {
+    for (const fs::path& path : testFiles) {
       std::string source = readFile(path).value_or("");
       for (const DeclaredTest& declared : declaredTests(source)) {
         bool seen = std::any_of(result.tests.begin(), result.tests.end(),
@@ -406,7 +409,6 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     result.verdict = result.failed() == 0 && ran.ok() ? Verdict::Pass : Verdict::Fail;
   }
   // File order: the manifest's order of test files, then line.
-  std::vector<fs::path> testFiles = testSources(course, exercise, sourceDir);
   auto rank = [&](const TestOutcome& t) {
     for (size_t i = 0; i < testFiles.size(); ++i)
       if (fs::path(t.file).filename() == testFiles[i].filename()) return std::pair<size_t, int>(i, t.line);
