@@ -37,7 +37,12 @@ void closeIfOpen(int& fd) {
   fd = -1;
 }
 
+}  // namespace
+
+namespace detail {
+
 // In the child, between fork and exec: async-signal-safe calls only.
+// (twist_service_process.cpp starts its programs the same way.)
 [[noreturn]] void becomeProgram(const std::string& path, char* const argv[], int in, int out, int err, int report,
                                 pid_t parent) {
   ::setpgid(0, 0);
@@ -63,6 +68,10 @@ void closeIfOpen(int& fd) {
   (void)!::write(report, &error, sizeof error);
   ::_exit(127);
 }
+
+}  // namespace detail
+
+namespace {
 
 enum class Read { data, nothing, end };
 
@@ -165,7 +174,7 @@ ProgramRun runProgram(const std::string& path, const std::vector<std::string>& a
   pid_t parent = ::getpid();
   Clock::time_point start = Clock::now();
   pid_t pid = ::fork();
-  if (pid == 0) becomeProgram(path, argv.data(), in, out[1], err[1], report[1], parent);
+  if (pid == 0) detail::becomeProgram(path, argv.data(), in, out[1], err[1], report[1], parent);
   for (int* fd : {&in, &out[1], &err[1], &report[1]}) closeIfOpen(*fd);
   if (pid < 0) {
     run.startError = std::string("fork failed (") + std::strerror(errno) + ")";
