@@ -123,49 +123,171 @@ TEST_CASE("textFileLogObserver writes each event as one text record") {
   REQUIRE(lines(text).size() == 1);
 }
 
-TEST_CASE("jsonFileLogObserver writes one JSON object a line, with Twisted's field names") {
+TEST_CASE("jsonFileLogObserver writes each event as \x1e, one line of JSON, and a newline, as Twisted's does") {
   std::ostringstream out;
   ScopedObserver observer(twist::jsonFileLogObserver(out));
-  const double before = nowSeconds();
-  twist::Logger{"chat.server"}.info("{user} joined", {{"user", "alice"}});
-  twist::Logger{"chat.server"}.error("second");
-
-  const auto records = lines(out.str());
-  REQUIRE(records.size() == 2);
-  REQUIRE(records[0].front() == '{');  // no record separator unless asked for
-  const auto j = nlohmann::json::parse(records[0]);
-  REQUIRE(j.at("log_level") == "info");
-  REQUIRE(j.at("log_namespace") == "chat.server");
-  REQUIRE(j.at("log_format") == "{user} joined");
-  REQUIRE(j.at("text") == "alice joined");
-  REQUIRE(j.at("user") == "alice");
-  REQUIRE(j.at("log_time").is_number());
-  REQUIRE(j.at("log_time").get<double>() >= before - 1);
-  REQUIRE_FALSE(j.contains("log_failure"));
-  REQUIRE(nlohmann::json::parse(records[1]).at("log_level") == "error");
-}
-
-TEST_CASE("jsonFileLogObserver writes the Failure's type and message") {
-  std::ostringstream out;
-  ScopedObserver observer(twist::jsonFileLogObserver(out));
-  twist::Logger{"ns"}.failure("oops", twist::Failure(std::runtime_error("disk full")));
-  const auto j = nlohmann::json::parse(lines(out.str()).at(0));
-  REQUIRE(j.at("log_level") == "critical");
-  REQUIRE(j.at("log_failure").at("type") == "std::runtime_error");
-  REQUIRE(j.at("log_failure").at("message") == "disk full");
-}
-
-TEST_CASE("jsonFileLogObserver puts the record separator before each record when given one") {
-  std::ostringstream out;
-  ScopedObserver observer(twist::jsonFileLogObserver(out, "\x1e"));
-  twist::Logger{"ns"}.info("one");
-  twist::Logger{"ns"}.info("two");
-  const auto records = lines(out.str());
+  twist::Logger{"chat.server"}.info("one");
+  twist::Logger{"chat.server"}.error("two\nlines");
+  const std::string text = out.str();
+  REQUIRE(text.front() == '\x1e');
+  REQUIRE(text.back() == '\n');
+  const auto records = lines(text);
   REQUIRE(records.size() == 2);
   for (const auto& record : records) {
     REQUIRE(record.size() > 1);
     REQUIRE(record[0] == '\x1e');
-    REQUIRE(nlohmann::json::parse(record.substr(1)).at("log_namespace") == "ns");
+    REQUIRE(record.find('\x1e', 1) == std::string::npos);
+    REQUIRE(nlohmann::json::parse(record.substr(1)).at("log_namespace") == "chat.server");
+  }
+}
+
+TEST_CASE("jsonFileLogObserver with an empty record separator writes JSON lines") {
+  std::ostringstream out;
+  ScopedObserver observer(twist::jsonFileLogObserver(out, ""));
+  twist::Logger{"ns"}.info("one");
+  const auto records = lines(out.str());
+  REQUIRE(records.size() == 1);
+  REQUIRE(nlohmann::json::parse(records[0]).at("log_format") == "one");
+}
+
+TEST_CASE("eventAsJSON writes Twisted's keys: the fields at the top level, log_level as a LogLevel, no text key") {
+  CapturedLog log;
+  const double before = nowSeconds();
+  twist::Logger{"chat.server"}.info("{user} joined", {{"user", "alice"}, {"room", "lobby"}});
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(log.events().at(0)));
+  REQUIRE(j.at("log_level") ==
+          nlohmann::json({{"name", "info"}, {"__class_uuid__", "02e59486-f24d-46ad-8224-3acdf2a5732a"}}));
+  REQUIRE(j.at("log_namespace") == "chat.server");
+  REQUIRE(j.at("log_format") == "{user} joined");
+  REQUIRE(j.at("log_time").is_number_float());
+  REQUIRE(j.at("log_time").get<double>() >= before - 1);
+  REQUIRE(j.at("user") == "alice");
+  REQUIRE(j.at("room") == "lobby");
+  REQUIRE(j.at("log_logger") == nlohmann::json({{"unpersistable", true}}));
+  REQUIRE(j.at("log_source").is_null());
+  REQUIRE(j.at("log_flattened") ==
+          nlohmann::json({{"user!s:", "alice"}, {"user!:", "alice"}}));  // room is not in the format
+  REQUIRE_FALSE(j.contains("text"));
+  REQUIRE_FALSE(j.contains("log_failure"));
+}
+
+TEST_CASE("eventAsJSON is written as Python's json.dumps writes it, item by item") {
+  twist::LogEvent event;
+  event.level = twist::LogLevel::warn;
+  event.logNamespace = "ns";
+  event.format = "{a}";
+  event.fields = {{"a", "1"}};
+  event.time = 5;
+  REQUIRE(twist::eventAsJSON(event) ==
+          R"({"a": "1", "log_logger": {"unpersistable": true}, "log_level": {"name": "warn", )"
+          R"("__class_uuid__": "02e59486-f24d-46ad-8224-3acdf2a5732a"}, "log_namespace": "ns", "log_source": null, )"
+          R"("log_format": "{a}", "log_time": 5.0, "log_flattened": {"a!s:": "1", "a!:": "1"}})");
+}
+
+TEST_CASE("log_flattened holds each field of the format as Twisted's formatEvent reads it, a missing one included") {
+  twist::LogEvent event;
+  event.format = "{a}{a} {gone}, {{literal}}";
+  event.fields = {{"a", "x"}};
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(event));
+  REQUIRE(j.at("log_format") == "{a}{a} {gone}, {{literal}}");
+  REQUIRE(j.at("log_flattened") == nlohmann::json({{"a!s:", "x"},
+                                                    {"a!:", "x"},
+                                                    {"a!s:/2", "x"},
+                                                    {"a!:/2", "x"},
+                                                    {"gone!s:", "{gone: MISSING}"},
+                                                    {"gone!:", "{gone: MISSING}"}}));
+}
+
+TEST_CASE("a format that str.format would read otherwise is written as the text twist made of it") {
+  twist::LogEvent event;
+  event.format = "{n:5} {x!r} {ok} lone } and {open";
+  event.fields = {{"n", "7"}, {"ok", "yes"}};
+  REQUIRE(event.text() == "{n:5: MISSING} {x!r: MISSING} yes lone } and {open");
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(event));
+  REQUIRE(j.at("log_format") == "{{n:5: MISSING}} {{x!r: MISSING}} {ok} lone }} and {{open");
+  REQUIRE(j.at("log_flattened") == nlohmann::json({{"ok!s:", "yes"}, {"ok!:", "yes"}}));
+}
+
+TEST_CASE("a field named like a log_ key twist writes does not replace twist's value, and still shows in the text") {
+  twist::LogEvent event;
+  event.level = twist::LogLevel::error;
+  event.logNamespace = "real";
+  event.format = "{log_namespace}";
+  event.fields = {{"log_namespace", "spoof"}, {"log_level", "info"}, {"log_time", "now"}, {"log_system", "kept"}};
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(event));
+  REQUIRE(j.at("log_namespace") == "real");
+  REQUIRE(j.at("log_level").at("name") == "error");
+  REQUIRE(j.at("log_time").is_number());
+  REQUIRE(j.at("log_system") == "kept");  // a key Twisted reads but twist does not write
+  REQUIRE(j.at("log_flattened").at("log_namespace!s:") == "spoof");
+}
+
+TEST_CASE("a repeated field name is written once, with the value LogEvent::field finds") {
+  twist::LogEvent event;
+  event.fields = {{"k", "first"}, {"k", "second"}};
+  const std::string text = twist::eventAsJSON(event);
+  REQUIRE(text.find("\"k\"") == text.rfind("\"k\""));
+  REQUIRE(nlohmann::json::parse(text).at("k") == "first");
+}
+
+TEST_CASE("eventAsJSON writes a Failure as Twisted's failureAsJSON, which Twisted's reader loads as a Failure") {
+  CapturedLog log;
+  twist::Logger{"ns"}.failure("oops", twist::Failure(std::runtime_error("disk full")));
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(log.events().at(0)));
+  REQUIRE(j.at("log_level").at("name") == "critical");
+  const auto& failure = j.at("log_failure");
+  REQUIRE(failure.at("__class_uuid__") == "e76887e2-20ed-49bf-a8f8-ba25cc586f2d");
+  REQUIRE(failure.at("type") == nlohmann::json({{"__module__", "std"}, {"__name__", "runtime_error"}}));
+  REQUIRE(failure.at("value") == "disk full");
+  REQUIRE(failure.at("parents") == nlohmann::json::array({"std.runtime_error"}));
+  REQUIRE(failure.at("frames") == nlohmann::json::array());
+  REQUIRE(failure.at("tb").is_null());
+  REQUIRE(failure.at("pickled") == 1);
+}
+
+TEST_CASE("a Failure of a type outside any namespace is a built-in of Twisted's reader") {
+  twist::LogEvent event;
+  try {
+    throw 42;
+  } catch (...) {
+    event.failure = twist::Failure::current();
+  }
+  const auto j = nlohmann::json::parse(twist::eventAsJSON(event));
+  REQUIRE(j.at("log_failure").at("type") == nlohmann::json({{"__module__", "builtins"}, {"__name__", "int"}}));
+}
+
+TEST_CASE("eventAsJSON escapes everything outside printable ASCII as Python does") {
+  twist::LogEvent event;
+  event.fields = {{"s", "\"\\\n\t\r\b\f\x01\x7f caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"}};
+  const std::string text = twist::eventAsJSON(event);
+  REQUIRE_THAT(text, twist_catch::Contains(R"("s": "\"\\\n\t\r\b\f\u0001\u007f caf\u00e9 \u2713 \ud83d\ude00")"));
+  REQUIRE(nlohmann::json::parse(text).at("s") == event.fields[0].second);
+}
+
+TEST_CASE("bytes that are not UTF-8 still give valid JSON, U+FFFD for each ill-formed part") {
+  twist::LogEvent event;
+  event.format = "{raw}";
+  event.fields = {{"raw", "a\xff\xfe b\xe2\x82 c\xc0\xaf d\xed\xa0\x80 e\xf4\x90\x80\x80 f\xe2\x82"}};
+  const std::string text = twist::eventAsJSON(event);
+  for (unsigned char c : text) REQUIRE((c >= 0x20 && c <= 0x7e));
+  // as Python's bytes.decode("utf-8", "replace") counts them
+  REQUIRE(nlohmann::json::parse(text).at("raw") ==
+          "a\xef\xbf\xbd\xef\xbf\xbd b\xef\xbf\xbd c\xef\xbf\xbd\xef\xbf\xbd d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+          "e\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd f\xef\xbf\xbd");
+}
+
+TEST_CASE("log_time is written as Python's repr writes a float") {
+  const std::pair<double, const char*> cases[] = {
+      {0.0, "0.0"},     {5.0, "5.0"},         {0.5, "0.5"},
+      {-2.5, "-2.5"},   {1e-4, "0.0001"},     {1e-5, "1e-05"},
+      {1.5e-7, "1.5e-07"}, {1796417685.5724213, "1796417685.5724213"}, {1e15, "1000000000000000.0"},
+      {1e16, "1e+16"},  {1.25e17, "1.25e+17"}, {1e100, "1e+100"}};
+  for (const auto& [time, repr] : cases) {
+    twist::LogEvent event;
+    event.time = time;
+    CAPTURE(repr);
+    const std::string text = twist::eventAsJSON(event);
+    REQUIRE(text.substr(text.rfind("\"log_time\"")) == std::string("\"log_time\": ") + repr + "}");
   }
 }
 

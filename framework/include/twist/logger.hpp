@@ -66,9 +66,16 @@ LogPublisher& globalLogPublisher();
 // "2026-11-26T22:05:02+0000 [chat.server#info] alice joined lobby"
 std::string formatEventAsText(const LogEvent& event);
 LogObserver textFileLogObserver(std::ostream& out);
-// One JSON object a line (JSON lines). Twisted's jsonFileLogObserver puts
-// "\x1e" before each record; pass it as recordSeparator to match.
-LogObserver jsonFileLogObserver(std::ostream& out, std::string recordSeparator = "");
+// Twisted's jsonFileLogObserver format, which Twisted's eventsFromJSONLogFile
+// reads back: each record is recordSeparator ("\x1e", as Twisted's default),
+// the event as one line of JSON (eventAsJSON), and "\n". The JSON has
+// Twisted's keys and shape: the fields at the top level, log_format,
+// log_namespace, log_time (a number), log_level as {"name": "info",
+// "__class_uuid__": ...}, log_flattened (from which Twisted's formatEvent
+// gives the same text as LogEvent::text()), and a Failure as Twisted's reader
+// loads one (failureAsJSON's shape). Any bytes in a field give valid JSON:
+// text that is not UTF-8 is written with U+FFFD in its place.
+LogObserver jsonFileLogObserver(std::ostream& out, std::string recordSeparator = "\x1e");
 std::string eventAsJSON(const LogEvent& event);
 
 class Logger {
