@@ -246,6 +246,9 @@ int Launch::run(const ServiceBuilder& build) {
     Reactor reactor;
     reactor_ = &reactor;
     std::unique_ptr<Service> tree;
+    // Before the build: a SIGTERM that comes while the services start waits
+    // in libuv's signal pipe, and stops them once the reactor runs.
+    installSignals(reactor);
     try {
       tree = build(reactor, options_);
       if (!tree) throw std::runtime_error("the service builder returned no service");
@@ -265,12 +268,11 @@ int Launch::run(const ServiceBuilder& build) {
                   {{"program", info_.name}, {"error", e.what()}});
       }
       reactor.addSystemEventTrigger("before", "shutdown", [this] { return stopTree(); });
-      installSignals(reactor);
       log_.info("{program} started (pid {pid})", {{"program", info_.name}, {"pid", std::to_string(::getpid())}});
       reactor.run(false);
-      closeSignals();
       log_.info("{program} stopped", {{"program", info_.name}});
     }
+    closeSignals();
     tree.reset();  // before the reactor, which its ports and connections need
     tree_ = nullptr;
     reactor_ = nullptr;

@@ -36,8 +36,10 @@
 //  5. notifyReady() (systemd.hpp: READY=1 when NOTIFY_SOCKET is set; an error
 //     is logged and the program goes on), then the reactor runs until stopped.
 //
-// Signals (handled on the reactor's loop with uv_signal_t; Reactor::run is
-// called with installSignalHandlers = false, so these replace its own):
+// Signals (handled on the reactor's loop with uv_signal_t, from before the
+// build: one that comes while the services start is handled once the reactor
+// runs; Reactor::run is called with installSignalHandlers = false, so these
+// replace its own):
 // - SIGTERM or SIGINT, the first: logged, then reactor.stop(). The stop of the
 //   service tree is a "before shutdown" trigger (as twistd registers
 //   service.stopService), so a program that calls reactor.stop() itself stops
