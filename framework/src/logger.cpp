@@ -7,6 +7,7 @@
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string_view>
 
@@ -148,9 +149,21 @@ std::string formatEventAsText(const LogEvent& event) {
   return std::string(stamp) + " [" + event.logNamespace + "#" + logLevelName(event.level) + "] " + indented + "\n";
 }
 
-LogObserver textFileLogObserver(std::ostream& out) {
-  return [&out](const LogEvent& event) { out << formatEventAsText(event) << std::flush; };
+namespace {
+// An observer that writes each record whole: threads that log at once (a
+// worker and the loop) would otherwise interleave their records, and race on
+// the stream. The lock is the observer's; copies of it share it.
+LogObserver recordWriter(std::ostream& out, std::function<std::string(const LogEvent&)> record) {
+  return [&out, record = std::move(record), mutex = std::make_shared<std::mutex>()](const LogEvent& event) {
+    const std::string text = record(event);
+    std::lock_guard lock(*mutex);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.flush();
+  };
 }
+}  // namespace
+
+LogObserver textFileLogObserver(std::ostream& out) { return recordWriter(out, formatEventAsText); }
 
 namespace {
 
@@ -402,9 +415,9 @@ std::string eventAsJSON(const LogEvent& event) {
 }
 
 LogObserver jsonFileLogObserver(std::ostream& out, std::string recordSeparator) {
-  return [&out, recordSeparator](const LogEvent& event) {
-    out << recordSeparator << eventAsJSON(event) << "\n" << std::flush;
-  };
+  return recordWriter(out, [recordSeparator](const LogEvent& event) {
+    return recordSeparator + eventAsJSON(event) + "\n";
+  });
 }
 
 void Logger::emit(LogLevel level, std::string format, LogFields fields) const {

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "twist/logger.hpp"
@@ -138,6 +139,31 @@ TEST_CASE("jsonFileLogObserver writes each event as \x1e, one line of JSON, and 
     REQUIRE(record[0] == '\x1e');
     REQUIRE(record.find('\x1e', 1) == std::string::npos);
     REQUIRE(nlohmann::json::parse(record.substr(1)).at("log_namespace") == "chat.server");
+  }
+}
+
+TEST_CASE("threads that log at once through jsonFileLogObserver each get whole records") {
+  std::ostringstream out;
+  ScopedObserver observer(twist::jsonFileLogObserver(out));
+  constexpr int threads = 4;
+  constexpr int perThread = 250;
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([t] {
+      twist::Logger log{"worker"};
+      for (int i = 0; i < perThread; ++i)
+        log.info("{thread} {i} {padding}", {{"thread", std::to_string(t)}, {"i", std::to_string(i)},
+                                            {"padding", std::string(200, 'x')}});
+    });
+  for (auto& worker : workers) worker.join();
+  const auto records = lines(out.str());
+  REQUIRE(records.size() == threads * perThread);
+  std::vector<int> next(threads, 0);
+  for (const auto& record : records) {
+    REQUIRE(record.rfind('\x1e') == 0);
+    const auto j = nlohmann::json::parse(record.substr(1));
+    const int t = std::stoi(j.at("thread").get<std::string>());
+    REQUIRE(std::stoi(j.at("i").get<std::string>()) == next.at(t)++);
   }
 }
 

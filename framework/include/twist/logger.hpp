@@ -75,6 +75,8 @@ LogObserver textFileLogObserver(std::ostream& out);
 // gives the same text as LogEvent::text()), and a Failure as Twisted's reader
 // loads one (failureAsJSON's shape). Any bytes in a field give valid JSON:
 // text that is not UTF-8 is written with U+FFFD in its place.
+// Both file observers write each record whole, under a lock of their own, so
+// threads may log through them at once.
 LogObserver jsonFileLogObserver(std::ostream& out, std::string recordSeparator = "\x1e");
 std::string eventAsJSON(const LogEvent& event);
 
