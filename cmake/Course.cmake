@@ -16,6 +16,11 @@
 # hidden reference implementation ("reference") in place of hidden tests: the
 # attendee's files are the tests, and the grader runs the program once on the
 # reference and once per mutant (TWISTLINGS_MUTANT, twist_mutant.hpp).
+# A "regression" exercise ("kind": "regression", runner/src/regression.hpp)
+# has two programs: the one above holds the attendee's helper, their
+# regression test and the hidden tests of the fix; ..._regression holds their
+# regression test and the hidden reference (the helper fixed, and as shipped
+# behind mutant("as-shipped")), run as a mutants exercise's program.
 # A "program" exercise ("kind": "program") is the attendee's whole program
 # instead, built on its own as build/bin/exercise_NN-topic_NAME_program (and
 # solution_..._program); the two programs above then hold the hidden tests
@@ -93,6 +98,9 @@ foreach(manifest ${COURSE_MANIFESTS})
   set(lesson_mutants "")
   foreach(e RANGE ${last_exercise})
     list(APPEND lesson_mutants ${course_${e}_mutants})
+    if(course_${e}_kind STREQUAL "regression")
+      list(APPEND lesson_mutants as-shipped)
+    endif()
   endforeach()
   foreach(e RANGE ${last_exercise})
     set(name ${course_${e}_name})
@@ -100,9 +108,17 @@ foreach(manifest ${COURSE_MANIFESTS})
     set(hidden "")
     # A mutants exercise's hidden part is its reference implementation, with
     # the mutants inside (twist_mutant.hpp); the attendee's tests are its files.
-    foreach(test ${course_${e}_tests} ${course_${e}_reference})
+    # A regression exercise's reference goes in its second program (below).
+    set(hidden_reference "")
+    foreach(file ${course_${e}_reference})
+      list(APPEND hidden_reference ${CMAKE_SOURCE_DIR}/runner/hidden/${lesson}/${file})
+    endforeach()
+    foreach(test ${course_${e}_tests})
       list(APPEND hidden ${CMAKE_SOURCE_DIR}/runner/hidden/${lesson}/${test})
     endforeach()
+    if(NOT course_${e}_kind STREQUAL "regression")
+      list(APPEND hidden ${hidden_reference})
+    endif()
 
     foreach(kind exercise solution)
       set(source_dir ${CMAKE_SOURCE_DIR}/${kind}s/${lesson})
@@ -135,17 +151,31 @@ foreach(manifest ${COURSE_MANIFESTS})
       else()
         add_executable(${target} ${sources} ${hidden})
       endif()
-      target_include_directories(${target} PRIVATE ${source_dir})
-      target_link_libraries(${target} PRIVATE twist_course twist_catch twistlings_listener)
-      if(course_${e}_kind STREQUAL "mutants")
-        target_precompile_headers(${target} REUSE_FROM course_test_pch)
-      else()
-        target_precompile_headers(${target} REUSE_FROM course_pch)
+      set(test_programs ${target})
+      if(course_${e}_kind STREQUAL "regression")
+        # Its second program (regression.hpp, step (a)): the attendee's
+        # regression test on the hidden reference, the helper fixed, which
+        # carries the helper as shipped as its mutant "as-shipped".
+        add_executable(${target}_regression ${source_dir}/${course_${e}_regression_test} ${hidden_reference})
+        list(APPEND test_programs ${target}_regression)
       endif()
-      target_compile_options(${target} PRIVATE ${COURSE_COMPILE_OPTIONS})
-      target_link_options(${target} PRIVATE ${COURSE_LINK_OPTIONS})
+      foreach(program ${test_programs})
+        target_include_directories(${program} PRIVATE ${source_dir})
+        target_link_libraries(${program} PRIVATE twist_course twist_catch twistlings_listener)
+        # The attendee's file is a Catch2 test file in both forms that have them write tests.
+        if(course_${e}_kind MATCHES "^(mutants|regression)$")
+          target_precompile_headers(${program} REUSE_FROM course_test_pch)
+        else()
+          target_precompile_headers(${program} REUSE_FROM course_pch)
+        endif()
+        target_compile_options(${program} PRIVATE ${COURSE_COMPILE_OPTIONS})
+        target_link_options(${program} PRIVATE ${COURSE_LINK_OPTIONS})
+      endforeach()
     endforeach()
     add_dependencies(course_exercises exercise_${lesson}_${name})
+    if(course_${e}_kind STREQUAL "regression")
+      add_dependencies(course_exercises exercise_${lesson}_${name}_regression)
+    endif()
 
     set(id "${lesson}/${name}")
     if(course_${e}_kind STREQUAL "mutants")
@@ -178,6 +208,27 @@ foreach(manifest ${COURSE_MANIFESTS})
       set_tests_properties("course: the solution of ${id} passes its hidden tests"
                            "course: the starter of ${id} fails a hidden test" PROPERTIES TIMEOUT ${course_${e}_timeout})
     endif()
+    if(course_${e}_kind STREQUAL "regression")
+      # Step (a) of its grading (regression.hpp), as the mutants form's
+      # checks: the solution's regression test passes on the fixed helper
+      # and fails on the helper as shipped; the starter's reproduces nothing
+      # yet, so its first verdict is about the test; the as-shipped version
+      # is wired into the reference. (The tests above are step (b)'s.)
+      set(check_reproduction ${CMAKE_COMMAND} -DMUTANTS=as-shipped -DTIMEOUT=${course_${e}_timeout})
+      set(reproduction_tests "course: the solution's regression test of ${id} fails on the helper as shipped and passes on the fix"
+                             "course: the starter's test of ${id} does not reproduce the report yet")
+      list(GET reproduction_tests 0 solution_reproduction)
+      list(GET reproduction_tests 1 starter_reproduction)
+      add_test(NAME "${solution_reproduction}" COMMAND ${check_reproduction} -DMODE=solution
+               -DPROGRAM=$<TARGET_FILE:solution_${lesson}_${name}_regression> -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+      add_test(NAME "${starter_reproduction}" COMMAND ${check_reproduction} -DMODE=starter
+               -DPROGRAM=$<TARGET_FILE:exercise_${lesson}_${name}_regression> -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+      math(EXPR both_runs_timeout "${course_${e}_timeout} * 2")
+      set_tests_properties(${reproduction_tests} PROPERTIES TIMEOUT ${both_runs_timeout})
+      add_test(NAME "course: the helper as shipped of ${id} is wired into its reference"
+               COMMAND ${CMAKE_COMMAND} -DMODE=wired -DMUTANTS=as-shipped "-DLESSON_MUTANTS=${lesson_mutants}"
+                       "-DREFERENCE=${hidden_reference}" -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
+    endif()
     add_test(NAME "course: the starter of ${id} has a TODO"
              COMMAND ${CMAKE_COMMAND} -DDIR=${CMAKE_SOURCE_DIR}/exercises/${lesson} "-DFILES=${files}"
                      -P ${CMAKE_SOURCE_DIR}/cmake/CheckTodo.cmake)
@@ -205,15 +256,19 @@ course_refusal_test(minutes_as_number "field 'minutes' must be an object like")
 course_refusal_test(bad_stretch "field 'exercises.0.stretch' must be a BOOLEAN, not a STRING")
 course_refusal_test(three_hints "field 'exercises.0.hints' must hold 3 tiered hints, not 2")
 course_refusal_test(bad_json "not valid JSON")
-course_refusal_test(bad_kind "field 'exercises.0.kind' is 'script', but the kinds are 'unit' \\(the default\\), 'program' and 'mutants'")
+course_refusal_test(bad_kind "field 'exercises.0.kind' is 'script', but the kinds are 'unit' \\(the default\\), 'program', 'mutants' and 'regression'")
 course_refusal_test(mutants_no_reference "field 'exercises.0.reference' is missing")
 course_refusal_test(mutants_empty "field 'exercises.0.mutants' must not be empty")
 course_refusal_test(mutants_bad_id "field 'exercises.0.mutants.0.id' is 'Never_Times_Out', but an id holds only a-z, 0-9 and '-'")
 course_refusal_test(mutants_duplicate_id "field 'exercises.0.mutants.1.id' is 'a', which an earlier mutant has")
 course_refusal_test(mutants_no_breaks "field 'exercises.0.mutants.0.breaks' is missing")
 course_refusal_test(mutants_missing_reference "exercise 'kv' lists reference 'nowhere.cpp', but runner/hidden/mutants_missing_reference/nowhere.cpp is missing")
+course_refusal_test(regression_bad_test "field 'exercises.0.regression_test' is 'kv.hpp', but it must be one of the exercise's .cpp files")
 course_refusal_test(id_mismatch "field 'id' is 'something_else', but the folder is 'id_mismatch'")
 
+add_test(NAME "course: a lesson.json of the regression form, with its report, regression test, reference and tests, is accepted"
+         COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/regression_valid/lesson.json
+                 -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)
 add_test(NAME "course: a lesson.json of the mutants form, with its reference and mutants, is accepted"
          COMMAND ${CMAKE_COMMAND} -DMANIFEST=${CMAKE_SOURCE_DIR}/cmake/tests/mutants_valid/lesson.json
                  -DROOT=${CMAKE_SOURCE_DIR}/cmake/tests -P ${CMAKE_SOURCE_DIR}/cmake/CheckLesson.cmake)

@@ -90,9 +90,11 @@ endfunction()
 # course_talk, course_hands_on, course_minutes (their sum), course_exercise_count,
 # and for each exercise e (0-based): course_<e>_name, course_<e>_files,
 # course_<e>_tests, course_<e>_timeout, course_<e>_stretch (ON/OFF),
-# course_<e>_kind ("unit", "program" or "mutants"), and for a mutants exercise
-# course_<e>_reference (its hidden implementation files) and course_<e>_mutants
-# (the ids of its mutants; course_<e>_tests is then empty).
+# course_<e>_kind ("unit", "program", "mutants" or "regression"), and for a
+# mutants exercise course_<e>_reference (its hidden implementation files) and
+# course_<e>_mutants (the ids of its mutants; course_<e>_tests is then empty);
+# for a regression exercise course_<e>_reference, course_<e>_report and
+# course_<e>_regression_test.
 macro(course_read manifest root)
   file(RELATIVE_PATH manifest_name ${root} ${manifest})
   get_filename_component(course_lesson_dir ${manifest} DIRECTORY)
@@ -146,8 +148,8 @@ macro(course_read manifest root)
       string(JSON kind_type ERROR_VARIABLE no_kind TYPE "${json}" exercises ${e} kind)
       if(NOT no_kind)
         course_field(course_${e}_kind "${manifest_name}" "${json}" STRING exercises ${e} kind)
-        if(NOT course_${e}_kind MATCHES "^(unit|program|mutants)$")
-          course_fail("${manifest_name}: field 'exercises.${e}.kind' is '${course_${e}_kind}', but the kinds are 'unit' (the default), 'program' and 'mutants'")
+        if(NOT course_${e}_kind MATCHES "^(unit|program|mutants|regression)$")
+          course_fail("${manifest_name}: field 'exercises.${e}.kind' is '${course_${e}_kind}', but the kinds are 'unit' (the default), 'program', 'mutants' and 'regression'")
         endif()
       endif()
       # A mutants exercise: the attendee writes the tests (its files), which run
@@ -161,6 +163,25 @@ macro(course_read manifest root)
         course_mutants(course_${e}_mutants "${manifest_name}" "${json}" ${e})
       else()
         course_list(course_${e}_tests "${manifest_name}" "${json}" exercises ${e} tests)
+      endif()
+      # A regression exercise (runner/src/regression.hpp): its hidden tests
+      # are the fix's; its reference is the helper fixed, carrying the helper
+      # as shipped as mutant("as-shipped"); the bug report is a file of the
+      # lesson's exercises/ folder, and one of its files is the attendee's
+      # regression test.
+      set(course_${e}_report "")
+      set(course_${e}_regression_test "")
+      if(course_${e}_kind STREQUAL "regression")
+        course_list(course_${e}_reference "${manifest_name}" "${json}" exercises ${e} reference)
+        course_field(course_${e}_report "${manifest_name}" "${json}" STRING exercises ${e} report)
+        course_field(course_${e}_regression_test "${manifest_name}" "${json}" STRING exercises ${e} regression_test)
+        list(FIND course_${e}_files "${course_${e}_regression_test}" listed)
+        if(listed EQUAL -1 OR NOT course_${e}_regression_test MATCHES "\\.cpp$")
+          course_fail("${manifest_name}: field 'exercises.${e}.regression_test' is '${course_${e}_regression_test}', but it must be one of the exercise's .cpp files")
+        endif()
+        if(NOT EXISTS ${root}/exercises/${course_lesson}/${course_${e}_report})
+          course_fail("${manifest_name}: exercise '${course_${e}_name}' lists report '${course_${e}_report}', but exercises/${course_lesson}/${course_${e}_report} is missing")
+        endif()
       endif()
       # Counted in the JSON, not as a CMake list: a hint with C++ in it has ';'.
       course_field(ignored "${manifest_name}" "${json}" ARRAY exercises ${e} hints)

@@ -149,9 +149,25 @@ Lesson readLesson(const fs::path& manifest) {
       exercise.stretch = member(manifest, e, at, "stretch", json::value_t::boolean, "true or false").get<bool>();
     if (e.contains("kind")) {
       exercise.kind = member(manifest, e, at, "kind", json::value_t::string, "a string").get<std::string>();
-      if (exercise.kind != "unit" && exercise.kind != "program" && exercise.kind != "mutants")
+      if (exercise.kind != "unit" && exercise.kind != "program" && exercise.kind != "mutants" &&
+          exercise.kind != "regression")
         broken(manifest, at + ".kind",
-               "is '" + exercise.kind + "', but the kinds are 'unit' (the default), 'program' and 'mutants'");
+               "is '" + exercise.kind +
+                   "', but the kinds are 'unit' (the default), 'program', 'mutants' and 'regression'");
+    }
+    if (exercise.kind == "regression") {
+      // The tests below are the hidden tests of the fix; the reference is the fixed helper.
+      exercise.reference =
+          strings(manifest, member(manifest, e, at, "reference", json::value_t::array, "a list"), at + ".reference");
+      if (exercise.reference.empty()) broken(manifest, at + ".reference", "must name at least one file");
+      exercise.report = member(manifest, e, at, "report", json::value_t::string, "a string").get<std::string>();
+      exercise.regressionTest =
+          member(manifest, e, at, "regression_test", json::value_t::string, "a string").get<std::string>();
+      bool listed = std::find(exercise.files.begin(), exercise.files.end(), exercise.regressionTest) !=
+                    exercise.files.end();
+      if (!listed || fs::path(exercise.regressionTest).extension() != ".cpp")
+        broken(manifest, at + ".regression_test",
+               "is '" + exercise.regressionTest + "', but it must be one of the exercise's .cpp files");
     }
     if (exercise.kind == "mutants") {
       exercise.reference =

@@ -46,7 +46,11 @@ struct Exercise {
   // as target("exercise") + "_program", as a child process), or "mutants"
   // (the attendee writes the tests, among files; they are linked with the
   // hidden reference implementation, `reference`, and must pass on it and
-  // fail on each of `mutants`; `tests` is then empty).
+  // fail on each of `mutants`; `tests` is then empty), or "regression"
+  // (regression.hpp: from a bug report, the attendee writes a test that must
+  // fail on the helper as shipped and pass on the fix, then fixes the helper;
+  // `tests` are the hidden tests of the fix, `reference` the hidden fixed
+  // helper, which carries the helper as shipped as its mutant "as-shipped").
   std::string kind = "unit";
   // A mutants exercise: its reference's files, in runner/hidden/<lesson>/,
   // and the mutants the reference carries (twist_mutant.hpp).
@@ -56,11 +60,20 @@ struct Exercise {
     std::string breaks;   // "a version that never times out an idle client"
   };
   std::vector<Mutant> mutants;
+  // A regression exercise: the bug report (in exercises/<lesson>/, not one
+  // of files: it is read, never edited) and which of files is the
+  // attendee's regression test (the others are the helper).
+  std::string report;           // "REPORT.md"
+  std::string regressionTest;   // "test_records.cpp"
+  // Which of an exercise's programs target() names: "" the exercise's own,
+  // "_regression" a regression exercise's second one (its test on the
+  // hidden reference; regression.hpp).
+  std::string targetSuffix;
 
   std::string id() const { return lesson + "/" + name; }
   // The build's program names: exercise_06-protocol_chat, solution_06-protocol_chat.
   std::string target(std::string_view kind = "exercise") const {
-    return std::string(kind) + "_" + lesson + "_" + name;
+    return std::string(kind) + "_" + lesson + "_" + name + targetSuffix;
   }
 };
 

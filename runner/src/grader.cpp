@@ -13,6 +13,7 @@
 #include "files.hpp"
 #include "hidden_tests.hpp"
 #include "mutants.hpp"
+#include "regression.hpp"
 #include "symbolize.hpp"
 #include "terminal.hpp"
 #include "twist/process.hpp"
@@ -221,6 +222,8 @@ std::optional<double> buildSecondsFromNinjaLog(std::string_view log, std::string
 
 twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, const Course& course,
                                    const Exercise& exercise, GradeOptions options) {
+  // A regression exercise: two steps, each graded as one of the forms below (regression.hpp).
+  if (exercise.kind == "regression") co_return co_await gradeRegression(reactor, paths, course, exercise, options);
   GradeResult result;
   result.exerciseId = exercise.id();
   std::string target = exercise.target(options.kind);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "regression.hpp"
+
 namespace twistlings {
 
 namespace {
@@ -201,6 +203,76 @@ std::string renderMutantsVerdict(const GradeResult& result, const Exercise& e, c
   return out.str();
 }
 
+// A regression exercise's Pass or Fail (regression.hpp): which of its two
+// steps it is at, in the bug report's terms.
+std::string renderRegressionVerdict(const GradeResult& result, const Exercise& e, const VerdictContext& c,
+                                    const term::Painter& paint) {
+  std::ostringstream out;
+  const std::string id = paint.bold(e.id());
+  const std::string report = "exercises/" + e.lesson + "/" + e.report;
+  int total = static_cast<int>(result.tests.size()), failed = result.failed();
+  if (result.tests.empty()) {
+    out << paint.red("✗ ") << id << ": exercises/" << e.lesson << "/" << e.regressionTest << " has no TEST_CASE yet.\n"
+        << "  Read " << report << ", then write a test there that does what the reporter did and CHECKs what they\n"
+        << "  expected. It must fail on the helper as shipped (the bug, reproduced) and pass on the helper fixed.\n\n"
+        << hintLine(e, c, paint);
+    return out.str();
+  }
+  if (!isFixStep(result, e)) {  // step (a): the attendee's test on the fixed helper, then on the one as shipped
+    out << paint.red("✗ ") << id << ": ";
+    if (result.mutants.empty()) {
+      if (failed == 1) {
+        for (const auto& t : result.tests)
+          if (t.status != "pass") out << "your test \"" << t.name << "\" fails";
+      } else {
+        out << failed << " of your " << total << " tests fail";
+      }
+      out << " on the fixed helper too: " << (failed == 1 ? "it asserts" : "they assert")
+          << " something the report does not claim.\n";
+      listTests(out, result, c, paint);
+      showFailures(out, result, c, paint);
+      out << "\n  A regression test expects what " << report << " says should happen, and nothing else: the fix\n"
+          << "  changes only what the report is about. (Your test runs on the helper as shipped once it passes on"
+          << " the fix.)\n\n"
+          << hintLine(e, c, paint);
+      return out.str();
+    }
+    if (!result.mutants.front().caught) {
+      out << "your " << (total == 1 ? "test passes" : std::to_string(total) + " tests pass")
+          << " on the helper as shipped: " << (total == 1 ? "it does" : "they do") << " not reproduce the report "
+          << paint.dim("(" + buildTime(result) + ", on the fix " + seconds(result.runSeconds) + ", as shipped " +
+                       seconds(result.mutantSeconds) + ")")
+          << "\n";
+    } else {
+      out << "your tests tell the helper as shipped from the fixed one, but:\n";
+    }
+    listSlowAndUnclean(out, result, paint);
+    out << "\n" << indent(result.message, "  ") << "\n" << hintLine(e, c, paint);
+    return out.str();
+  }
+  // Step (b): the attendee's helper against the hidden tests of the fix and their own.
+  std::string by;
+  if (!result.mutants.empty() && !result.mutants.front().caughtBy.empty())
+    by = " \"" + result.mutants.front().caughtBy + "\"";
+  std::string reproduced = "your test" + by + " fails on the helper as shipped and passes on the fix";
+  if (result.verdict == Verdict::Pass) {
+    out << paint.green("✓ ") << id << ": " << reproduced << ", and your fixed helper passes all " << total
+        << " tests " << paint.dim("(" + buildTime(result) + ", tests " + seconds(result.runSeconds) + ")") << "\n"
+        << nextLine(c, paint);
+    return out.str();
+  }
+  std::string helper;
+  for (const auto& file : e.files)
+    if (file != e.regressionTest && file.size() > 4 && file.compare(file.size() - 4, 4, ".cpp") == 0)
+      helper += (helper.empty() ? "" : ", ") + file;
+  out << paint.red("✗ ") << id << ": the report is reproduced (" << reproduced << ").\n"
+      << "  Now the fix: " << failed << " of " << total << " tests fail on your " << helper << ".\n";
+  listTests(out, result, c, paint);
+  showFailures(out, result, c, paint);
+  out << "\n" << hintLine(e, c, paint);
+  return out.str();
+}
+
 }  // namespace
 
 std::string relativeTo(const std::filesystem::path& root, const std::string& path) {
@@ -213,6 +285,8 @@ std::string renderVerdict(const GradeResult& result, const Exercise& e, const Ve
                           const term::Painter& paint) {
   if (e.kind == "mutants" && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail))
     return renderMutantsVerdict(result, e, c, paint);
+  if (e.kind == "regression" && (result.verdict == Verdict::Pass || result.verdict == Verdict::Fail))
+    return renderRegressionVerdict(result, e, c, paint);
   std::ostringstream out;
   const std::string id = paint.bold(e.id());
   int total = static_cast<int>(result.tests.size());

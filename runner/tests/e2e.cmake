@@ -24,6 +24,16 @@ add_test(NAME "runner: a mutants exercise names a test failing on the reference,
 set_tests_properties("runner: a mutants exercise names a test failing on the reference, each surviving mutant, a sleeping test and a dirty reactor"
                      PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
 
+# The regression form of exercise (lesson 09's core): the starter, a test that
+# does not reproduce the report, one that fails on the fix too, the right test
+# without the fix, and the solution each get a verdict naming the step
+# (e2e_regression.sh). Its copy builds one exercise's two programs.
+add_test(NAME "runner: a regression exercise says whether the test reproduces the report, claims too much, or the fix is missing"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e_regression.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:twistlings>
+                 ${CMAKE_BUILD_TYPE} ${TWIST_SANITIZE})
+set_tests_properties("runner: a regression exercise says whether the test reproduces the report, claims too much, or the fix is missing"
+                     PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
+
 # Runners that share a build tree take turns; an interrupted one leaves it usable
 # (e2e_concurrency.sh). Its copy builds the runner too (through the driver), so
 # it takes a few minutes: in the plain build only. What it tests is processes

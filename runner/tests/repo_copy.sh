@@ -1,7 +1,7 @@
 # repo_copy.sh — sourced by the end-to-end scripts (e2e_check.sh,
-# e2e_concurrency.sh, e2e_program.sh): a temporary copy of the repository for the runner to
-# work on, so that nothing in the real one (its exercises, .twistlings/,
-# build/) is touched.
+# e2e_concurrency.sh, e2e_program.sh, e2e_mutants.sh, e2e_regression.sh): a
+# temporary copy of the repository for the runner to work on, so that nothing
+# in the real one (its exercises, .twistlings/, build/) is touched.
 #
 #   . "$(dirname "$0")/repo_copy.sh"
 #   copy_repository "$src" "$repo" || exit 1
@@ -48,4 +48,17 @@ configure_copy() {
   echo "configuring the copy in $dest/build"
   cmake -S "$dest" -B "$dest/build" "${generator[@]}" -DCMAKE_BUILD_TYPE="$build_type" -DTWIST_SANITIZE="$sanitize" \
     >"$log" 2>&1 || { cat "$log"; echo "FAIL configure"; return 1; }
+}
+
+# prepare_copy LABEL SRC BUILD_TYPE SANITIZE: the whole set-up of a script
+# that checks one exercise: a temporary folder ($work, removed when the script
+# exits) holding the copy ($repo), configured, with the runner pointed at it.
+prepare_copy() {
+  local label=$1 src=$2 build_type=$3 sanitize=$4
+  work=$(mktemp -d "${TMPDIR:-/tmp}/twistlings-e2e-$label.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  repo=$work/repo
+  copy_repository "$src" "$repo" || return 1
+  export TWISTLINGS_ROOT=$repo TWISTLINGS_BUILD_DIR=$repo/build NO_COLOR=1
+  configure_copy "$repo" "$build_type" "$sanitize" "$work/configure.log"
 }
