@@ -158,6 +158,13 @@ foreach(manifest ${COURSE_MANIFESTS})
         # carries the helper as shipped as its mutant "as-shipped".
         add_executable(${target}_regression ${source_dir}/${course_${e}_regression_test} ${hidden_reference})
         list(APPEND test_programs ${target}_regression)
+        # For the course's own check that the reference's helper as shipped
+        # is the starter's (CheckRegression.cmake): the hidden tests of the
+        # fix on the reference, to run as the as-shipped version.
+        if(kind STREQUAL "exercise")
+          add_executable(course_${lesson}_${name}_as_shipped ${hidden} ${hidden_reference})
+          list(APPEND test_programs course_${lesson}_${name}_as_shipped)
+        endif()
       endif()
       foreach(program ${test_programs})
         target_include_directories(${program} PRIVATE ${source_dir})
@@ -225,6 +232,10 @@ foreach(manifest ${COURSE_MANIFESTS})
                -DPROGRAM=$<TARGET_FILE:exercise_${lesson}_${name}_regression> -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
       math(EXPR both_runs_timeout "${course_${e}_timeout} * 2")
       set_tests_properties(${reproduction_tests} PROPERTIES TIMEOUT ${both_runs_timeout})
+      add_test(NAME "course: the helper as shipped in the reference of ${id} fails the hidden tests as the starter's does"
+               COMMAND ${CMAKE_COMMAND} -DSHIPPED=$<TARGET_FILE:course_${lesson}_${name}_as_shipped>
+                       -DSTARTER=$<TARGET_FILE:exercise_${lesson}_${name}> -DTIMEOUT=${course_${e}_timeout}
+                       -P ${CMAKE_SOURCE_DIR}/cmake/CheckRegression.cmake)
       add_test(NAME "course: the helper as shipped of ${id} is wired into its reference"
                COMMAND ${CMAKE_COMMAND} -DMODE=wired -DMUTANTS=as-shipped "-DLESSON_MUTANTS=${lesson_mutants}"
                        "-DREFERENCE=${hidden_reference}" -P ${CMAKE_SOURCE_DIR}/cmake/CheckMutants.cmake)
