@@ -43,3 +43,15 @@ if(TWIST_PYTHON3)
                          PROPERTIES ENVIRONMENT "ASAN_OPTIONS=quarantine_size_mb=0")
   endif()
 endif()
+
+# ---- chat_service: lesson 06's chat room under the launcher (issue 11) ---------
+# Built from the lesson's reference solution (solutions/06-protocol/chat.cpp,
+# which the lesson's hidden tests pass) rather than a copy of it.
+target_sources(chat_service PRIVATE ${PROJECT_SOURCE_DIR}/solutions/06-protocol/chat.cpp)
+target_include_directories(chat_service PRIVATE ${PROJECT_SOURCE_DIR}/solutions/06-protocol)
+list(APPEND TWIST_EXAMPLES_WITH_OWN_TESTS chat_service)
+# Started with a pidfile and a JSON log, a client joins and chats, SIGTERM: the
+# goodbye, exit 0, the pidfile gone, one record per join and leave.
+add_test(NAME example_chat_service
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/chat_service_test.py $<TARGET_FILE:chat_service>)
+set_tests_properties(example_chat_service PROPERTIES TIMEOUT 60)

@@ -77,12 +77,14 @@ def texts(path):
     return [text_of(r) for r in records(path)]
 
 
-class Helper:
-    """One twist_helper_launcher, logging JSON to dir/log.json."""
+class Launched:
+    """A program under twist::runService, logging JSON to directory/log;
+    with wait_listening, started once its first listening port is logged
+    (self.port). examples/chat_service_test.py uses it too."""
 
-    def __init__(self, directory, args=(), helper_args=(), log="log.json", wait_listening=True):
+    def __init__(self, binary, directory, args=(), log="log.json", wait_listening=True, leading=()):
         self.log = os.path.join(directory, log)
-        argv = [HELPER, *helper_args, "--logfile", self.log, "--log-format", "json", *args]
+        argv = [binary, *leading, "--logfile", self.log, "--log-format", "json", *args]
         self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.port = None
         if wait_listening:
@@ -123,6 +125,19 @@ class Helper:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()  # whatever happened in the block: the process is stopped by its pid
+
+
+class Helper(Launched):
+    """One twist_helper_launcher; helper_args are its own options."""
+
+    def __init__(self, directory, args=(), helper_args=(), log="log.json", wait_listening=True):
+        super().__init__(HELPER, directory, args, log, wait_listening, leading=helper_args)
 
 
 def connect(port):
@@ -183,8 +198,7 @@ def case_help_lists_options_signals_and_exit_statuses(d):
 
 
 def case_sigterm_with_a_connection_open_stops_the_service_and_exits_0(d):
-    helper = Helper(d)
-    try:
+    with Helper(d) as helper:
         client = connect(helper.port)
         check(client.recv(100) == b"hello\r\n", "no hello from the helper")
         helper.signal(signal.SIGTERM)
@@ -196,24 +210,18 @@ def case_sigterm_with_a_connection_open_stops_the_service_and_exits_0(d):
         for fragment in ["Received SIGTERM, shutting down.", "helper stop began with 1 connections",
                          "The services stopped in", "helper stopped"]:
             check(any(fragment in t for t in said), "the log lacks %r: %r" % (fragment, said))
-    finally:
-        helper.kill()
 
 
 def case_sigint_stops_like_sigterm(d):
-    helper = Helper(d)
-    try:
+    with Helper(d) as helper:
         helper.signal(signal.SIGINT)
         status, err = helper.outcome()
         check(status == 0, "exit status %s after SIGINT, expected 0" % status)
         check(any("Received SIGINT" in t for t in texts(helper.log)), "SIGINT not logged")
-    finally:
-        helper.kill()
 
 
 def case_a_stop_slower_than_the_grace_period_exits_after_it_saying_so(d):
-    helper = Helper(d, args=["--shutdown-timeout", "1"], helper_args=["--stop-delay", "30"])
-    try:
+    with Helper(d, args=["--shutdown-timeout", "1"], helper_args=["--stop-delay", "30"]) as helper:
         client = connect(helper.port)
         client.recv(100)
         began = time.monotonic()
@@ -225,14 +233,12 @@ def case_a_stop_slower_than_the_grace_period_exits_after_it_saying_so(d):
         check(any("did not stop within the grace period (1 s)" in t for t in texts(helper.log)),
               "the log does not say the stop outlasted the grace period: %r" % texts(helper.log))
         check(read_until_closed(client) == b"", "the slow service's bye came, yet it was still waiting")
-    finally:
-        helper.kill()
 
 
 def second_signal(d, signum):
     pidfile = os.path.join(d, "second.pid")
-    helper = Helper(d, args=["--shutdown-timeout", "20", "--pidfile", pidfile], helper_args=["--stop-delay", "30"])
-    try:
+    args = ["--shutdown-timeout", "20", "--pidfile", pidfile]
+    with Helper(d, args=args, helper_args=["--stop-delay", "30"]) as helper:
         helper.signal(signum)
         helper.wait_logged("helper stop began")
         helper.signal(signum)
@@ -241,8 +247,6 @@ def second_signal(d, signum):
               (status, signum, 128 + signum))
         check(not os.path.exists(pidfile), "the pidfile is left after the second signal")
         check(any("again while stopping" in t for t in texts(helper.log)), "the second signal is not logged")
-    finally:
-        helper.kill()
 
 
 def case_a_second_sigterm_exits_at_once_with_143(d):
@@ -257,8 +261,7 @@ def case_pidfile_holds_the_pid_written_whole_and_is_removed_at_exit(d):
     piddir = os.path.join(d, "run")
     os.mkdir(piddir)
     pidfile = os.path.join(piddir, "helper.pid")
-    helper = Helper(d, args=["--pidfile", pidfile])
-    try:
+    with Helper(d, args=["--pidfile", pidfile]) as helper:
         with open(pidfile) as f:
             content = f.read()
         check(content == "%d\n" % helper.process.pid, "the pidfile holds %r, the pid is %d" %
@@ -269,8 +272,6 @@ def case_pidfile_holds_the_pid_written_whole_and_is_removed_at_exit(d):
         status, err = helper.outcome()
         check(status == 0, "exit status %s" % status)
         check(os.listdir(piddir) == [], "left after exit: %r" % os.listdir(piddir))
-    finally:
-        helper.kill()
 
 
 def case_a_pidfile_naming_a_live_process_refuses_the_start(d):
@@ -278,16 +279,13 @@ def case_a_pidfile_naming_a_live_process_refuses_the_start(d):
     live = os.getpid()  # this test: alive for sure
     with open(pidfile, "w") as f:
         f.write("%d\n" % live)
-    helper = Helper(d, args=["--pidfile", pidfile], wait_listening=False)
-    try:
+    with Helper(d, args=["--pidfile", pidfile], wait_listening=False) as helper:
         status, err = helper.outcome()
         check(status == 1, "exit status %s with a live pidfile, expected 1" % status)
         check(str(live) in err and pidfile in err, "stderr does not name the pidfile and pid %d: %r" % (live, err))
         check(any(str(live) in t for t in texts(helper.log)), "the log does not name pid %d" % live)
         with open(pidfile) as f:
             check(f.read() == "%d\n" % live, "the live instance's pidfile was changed")
-    finally:
-        helper.kill()
 
 
 def case_a_stale_pidfile_is_removed_with_a_warning(d):
@@ -295,8 +293,7 @@ def case_a_stale_pidfile_is_removed_with_a_warning(d):
     stale = dead_pid()
     with open(pidfile, "w") as f:
         f.write("%d\n" % stale)
-    helper = Helper(d, args=["--pidfile", pidfile])
-    try:
+    with Helper(d, args=["--pidfile", pidfile]) as helper:
         warnings = [r for r in records(helper.log) if "stale" in text_of(r)]
         check(len(warnings) == 1 and warnings[0].get("pid") == str(stale),
               "no warning naming the stale pid %d: %r" % (stale, texts(helper.log)))
@@ -306,21 +303,16 @@ def case_a_stale_pidfile_is_removed_with_a_warning(d):
             check(f.read() == "%d\n" % helper.process.pid, "the pidfile does not hold the new pid")
         helper.signal(signal.SIGTERM)
         check(helper.outcome()[0] == 0, "no clean exit")
-    finally:
-        helper.kill()
 
 
 def case_a_pidfile_that_holds_no_pid_refuses_the_start(d):
     pidfile = os.path.join(d, "garbage.pid")
     with open(pidfile, "w") as f:
         f.write("not a pid\n")
-    helper = Helper(d, args=["--pidfile", pidfile], wait_listening=False)
-    try:
+    with Helper(d, args=["--pidfile", pidfile], wait_listening=False) as helper:
         status, err = helper.outcome()
         check(status == 1 and "holds no pid" in err, "exit %s, stderr %r" % (status, err))
         check(os.path.exists(pidfile), "a pidfile it could not read was removed")
-    finally:
-        helper.kill()
 
 
 def case_a_pidfile_that_cannot_be_written_fails_naming_path_and_error(d):
@@ -337,32 +329,26 @@ def case_a_port_in_use_fails_the_start_and_removes_the_pidfile(d):
     port = holder.getsockname()[1]
     pidfile = os.path.join(d, "inuse.pid")
     try:
-        helper = Helper(d, args=["--pidfile", pidfile, "--listen", "tcp:%d:interface=127.0.0.1" % port],
-                        wait_listening=False)
-        try:
+        with Helper(d, args=["--pidfile", pidfile, "--listen", "tcp:%d:interface=127.0.0.1" % port],
+                    wait_listening=False) as helper:
             status, err = helper.outcome()
             check(status == 1, "exit status %s with the port in use, expected 1" % status)
             check("EADDRINUSE" in err and str(port) in err, "stderr does not name the port and EADDRINUSE: %r" % err)
             check(not os.path.exists(pidfile), "the pidfile is left after a failed start")
-        finally:
-            helper.kill()
     finally:
         holder.close()
 
 
 def case_a_builder_that_throws_fails_the_start_with_status_1(d):
-    helper = Helper(d, helper_args=["--fail-build"], wait_listening=False)
-    try:
+    with Helper(d, helper_args=["--fail-build"], wait_listening=False) as helper:
         status, err = helper.outcome()
         check(status == 1 and "asked to fail" in err, "exit %s, stderr %r" % (status, err))
         check(any("asked to fail" in t for t in texts(helper.log)), "the failure is not logged")
-    finally:
-        helper.kill()
 
 
 def case_two_listen_options_listen_on_both(d):
-    helper = Helper(d, args=["--listen", "tcp:0:interface=127.0.0.1", "--listen", "tcp:0:interface=127.0.0.1"])
-    try:
+    twice = ["--listen", "tcp:0:interface=127.0.0.1"] * 2
+    with Helper(d, args=twice) as helper:
         ports = [int(r["port"]) for r in records(helper.log)
                  if r.get("log_format") == "{service} listening on {address}"]
         check(len(ports) == 2 and ports[0] != ports[1], "listening records: %r" % ports)
@@ -372,13 +358,10 @@ def case_two_listen_options_listen_on_both(d):
             client.close()
         helper.signal(signal.SIGTERM)
         check(helper.outcome()[0] == 0, "no clean exit")
-    finally:
-        helper.kill()
 
 
 def case_sighup_reopens_the_log_file_after_a_rename(d):
-    helper = Helper(d, log="rotating.json")
-    try:
+    with Helper(d, log="rotating.json") as helper:
         rotated = helper.log + ".1"
         os.rename(helper.log, rotated)
         helper.signal(signal.SIGHUP)
@@ -391,13 +374,10 @@ def case_sighup_reopens_the_log_file_after_a_rename(d):
         check(not any("SIGTERM" in t for t in old), "records after SIGHUP still went to the renamed file")
         check(any("reopened the log file" in t for t in new) and any("Received SIGTERM" in t for t in new),
               "the new file lacks the reopen and the stop: %r" % new)
-    finally:
-        helper.kill()
 
 
 def case_json_records_parse_and_carry_twisted_keys_and_fields(d):
-    helper = Helper(d)
-    try:
+    with Helper(d) as helper:
         helper.signal(signal.SIGTERM)
         check(helper.outcome()[0] == 0, "no clean exit")
         with open(helper.log, encoding="utf-8") as f:
@@ -409,21 +389,16 @@ def case_json_records_parse_and_carry_twisted_keys_and_fields(d):
                 check(key in r, "a record lacks %s: %r" % (key, r))
         listening = helper.listening()
         check(listening["host"] == "127.0.0.1" and listening["port"].isdigit(), "fields: %r" % listening)
-    finally:
-        helper.kill()
 
 
 def levels_logged(d, level):
     # No "listening on" record at warn: the helper's own critical event says it is up.
-    helper = Helper(d, args=["--log-level", level], log="level-%s.json" % level, wait_listening=False)
-    try:
+    with Helper(d, args=["--log-level", level], log="level-%s.json" % level, wait_listening=False) as helper:
         helper.wait_logged("helper critical event")
         helper.signal(signal.SIGTERM)
         check(helper.outcome()[0] == 0, "no clean exit")
         return [n for n in ["debug", "info", "warn", "error", "critical"]
                 if ("helper %s event" % n) in formats(helper.log)]
-    finally:
-        helper.kill()
 
 
 def case_log_level_drops_the_events_below_it(d):
