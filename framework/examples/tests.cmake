@@ -55,3 +55,10 @@ list(APPEND TWIST_EXAMPLES_WITH_OWN_TESTS chat_service)
 add_test(NAME example_chat_service
          COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/chat_service_test.py $<TARGET_FILE:chat_service>)
 set_tests_properties(example_chat_service PROPERTIES TIMEOUT 60)
+# The closing note's figure (time from SIGTERM to exit with 100 clients), kept
+# runnable: once, small; the numbers are for people, not a pass mark.
+add_test(NAME bench_chat_service_stop_quick
+         COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/chat_service_stop_bench.py $<TARGET_FILE:chat_service>
+                 --clients 20 --runs 1)
+set_tests_properties(bench_chat_service_stop_quick PROPERTIES TIMEOUT 60
+  PASS_REGULAR_EXPRESSION "\"workload\": \"sigterm_to_exit\"")
