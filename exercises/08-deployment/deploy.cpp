@@ -1,6 +1,6 @@
 // deploy.cpp — lesson 08, exercise "deploy" (and "census", the stretch, in
-// the same file): lesson 06's chat room (chat.hpp, given) as a program that
-// a machine runs, stops, restarts and watches.
+// the same file): lesson 06's chat room (chat.hpp and chat.cpp, given) as a
+// program that a machine runs, stops, restarts and watches.
 //
 // The program, once you have written it:
 //   1. main() hands its argc/argv to twist::runService (twist/launcher.hpp),

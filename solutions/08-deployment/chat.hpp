@@ -1,6 +1,6 @@
-// chat.hpp — lesson 08: lesson 06's chat room, solved and given. You do not
-// edit it: your part is deploy.cpp, which makes this room a program that a
-// machine can run, stop, restart and watch.
+// chat.hpp — lesson 08: lesson 06's chat room, solved and given (its code is
+// in chat.cpp). You edit neither: your part is deploy.cpp, which makes this
+// room a program that a machine can run, stop, restart and watch.
 //
 // The room is lesson 06's, line for line on the wire (lines end with "\r\n"):
 //
@@ -66,50 +66,7 @@ class ChatProtocol : public twist::LineReceiver {
   std::string nick;  // guest1, guest2, ...: set in connectionMade
   ChatFactory& room() const { return static_cast<ChatFactory&>(*factory); }
 
-  void connectionMade() override {
-    ChatFactory& chat = room();
-    nick = "guest" + std::to_string(++chat.guestsNamed);
-    chat.members.push_back(this);
-    sendLine("* welcome " + nick + " (" + std::to_string(chat.members.size()) + " online)");
-    chat.broadcast(this, "* " + nick + " joined");
-    if (chat.onJoin) chat.onJoin(*this);
-  }
-
-  void lineReceived(std::string_view line) override {
-    if (line == "/quit") {
-      sendLine("* bye");
-      transport->loseConnection();  // connectionLost follows, once the bye is sent
-      return;
-    }
-    if (!line.empty() && line.front() == '/') return sendLine("! unknown command, try /quit");
-    if (!line.empty()) room().broadcast(this, "<" + nick + "> " + std::string(line));
-  }
-
-  void connectionLost(twist::Failure /*reason*/) override { room().left(*this); }
+  void connectionMade() override;  // joins: a nick, the welcome, the others told, onJoin
+  void lineReceived(std::string_view line) override;  // a message, "/quit" or an unknown command
+  void connectionLost(twist::Failure reason) override;  // leaves: the others told, onLeave
 };
-
-inline ChatFactory::ChatFactory() {
-  protocol = [] { return std::make_unique<ChatProtocol>(); };
-}
-
-inline void ChatFactory::broadcast(const ChatProtocol* from, std::string_view line) {
-  for (ChatProtocol* member : members) {
-    if (member != from) member->sendLine(line);
-  }
-}
-
-inline twist::Deferred<void> ChatFactory::whenEmpty() {
-  if (members.empty()) return twist::succeed();
-  waitingForEmpty_.emplace_back();
-  return waitingForEmpty_.back();
-}
-
-inline void ChatFactory::left(ChatProtocol& member) {
-  std::erase(members, &member);  // first: a member that left is sent nothing more
-  broadcast(&member, "* " + member.nick + " left");
-  if (onLeave) onLeave(member);
-  if (!members.empty()) return;
-  std::vector<twist::Deferred<void>> waiting = std::move(waitingForEmpty_);
-  waitingForEmpty_.clear();
-  for (twist::Deferred<void>& d : waiting) d.callback();
-}
