@@ -82,10 +82,11 @@ class Launched:
     with wait_listening, started once its first listening port is logged
     (self.port). examples/chat_service_test.py uses it too."""
 
-    def __init__(self, binary, directory, args=(), log="log.json", wait_listening=True, leading=()):
+    def __init__(self, binary, directory, args=(), log="log.json", wait_listening=True, leading=(), env=None):
         self.log = os.path.join(directory, log)
         argv = [binary, *leading, "--logfile", self.log, "--log-format", "json", *args]
-        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        environment = dict(os.environ, **(env or {}))
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment)
         self.port = None
         if wait_listening:
             try:
@@ -136,8 +137,8 @@ class Launched:
 class Helper(Launched):
     """One twist_helper_launcher; helper_args are its own options."""
 
-    def __init__(self, directory, args=(), helper_args=(), log="log.json", wait_listening=True):
-        super().__init__(HELPER, directory, args, log, wait_listening, leading=helper_args)
+    def __init__(self, directory, args=(), helper_args=(), log="log.json", wait_listening=True, env=None):
+        super().__init__(HELPER, directory, args, log, wait_listening, leading=helper_args, env=env)
 
 
 def connect(port):
@@ -389,6 +390,31 @@ def case_json_records_parse_and_carry_twisted_keys_and_fields(d):
                 check(key in r, "a record lacks %s: %r" % (key, r))
         listening = helper.listening()
         check(listening["host"] == "127.0.0.1" and listening["port"].isdigit(), "fields: %r" % listening)
+
+
+def case_ready_and_stopping_go_to_notify_socket(d):
+    path = os.path.join(d, "notify.sock")
+    systemd = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    systemd.bind(path)
+    systemd.settimeout(TIMEOUT)
+    try:
+        with Helper(d, env={"NOTIFY_SOCKET": path}) as helper:
+            check(systemd.recv(100) == b"READY=1", "the first datagram is not READY=1")
+            helper.signal(signal.SIGTERM)
+            check(systemd.recv(100) == b"STOPPING=1", "no STOPPING=1 after SIGTERM")
+            check(helper.outcome()[0] == 0, "no clean exit")
+    finally:
+        systemd.close()
+
+
+def case_a_notify_socket_nobody_listens_on_is_logged_and_the_service_runs(d):
+    path = os.path.join(d, "nobody.sock")
+    with Helper(d, env={"NOTIFY_SOCKET": path}) as helper:
+        helper.wait_logged("Could not tell systemd that helper is ready")
+        client = connect(helper.port)
+        check(client.recv(100) == b"hello\r\n", "the service does not answer")
+        helper.signal(signal.SIGTERM)
+        check(helper.outcome()[0] == 0, "no clean exit")
 
 
 def levels_logged(d, level):
