@@ -323,6 +323,13 @@ def case_a_pidfile_that_cannot_be_written_fails_naming_path_and_error(d):
     check(pidfile in err and "ENOENT" in err, "stderr does not name the path and ENOENT: %r" % err)
 
 
+def case_a_log_file_that_cannot_be_opened_fails_naming_path_and_error(d):
+    logfile = os.path.join(d, "missing", "log.json")
+    status, out, err = run([HELPER, "--logfile", logfile])
+    check(status == 1, "exit status %s, expected 1" % status)
+    check(logfile in err and "ENOENT" in err, "stderr does not name the path and ENOENT: %r" % err)
+
+
 def case_a_port_in_use_fails_the_start_and_removes_the_pidfile(d):
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))
