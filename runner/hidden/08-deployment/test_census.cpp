@@ -54,7 +54,7 @@ TEST_CASE("the census stops with the service: SIGTERM still exits 0 within 2 s")
   bool ended = server.process->waitForExit(3.0);
   INFO(server.whatHappened());
   INFO("the TimerService is a child of ChatService (own(...)), so MultiService::stopService() stops it with the "
-       "listening ports; a LoopingCall started by hand keeps the stop waiting");
+       "listening ports, and the stop goes on as without it");
   REQUIRE(ended);
   CHECK(server.process->exitCode() == 0);
   REQUIRE(server.process->secondsSinceStop());
