@@ -220,6 +220,12 @@ std::string renderRegressionVerdict(const GradeResult& result, const Exercise& e
   }
   if (!isFixStep(result, e)) {  // step (a): the attendee's test on the fixed helper, then on the one as shipped
     out << paint.red("✗ ") << id << ": ";
+    if (result.mutants.empty() && failed == 0) {  // every test passed, and the program failed at its exit
+      out << "your tests pass on the fixed helper, but the program did not end cleanly (--verbose shows its output).\n";
+      if (c.verbose) out << indent(result.output, "  ");
+      out << "\n" << hintLine(e, c, paint);
+      return out.str();
+    }
     if (result.mutants.empty()) {
       if (failed == 1) {
         for (const auto& t : result.tests)

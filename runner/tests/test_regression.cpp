@@ -85,6 +85,17 @@ TEST_CASE("a test that fails on the fixed helper asserts something the report do
   CHECK_THAT(text, twist_catch::Contains("what exercises/07-fake/REPORT.md says should happen"));
 }
 
+TEST_CASE("tests that pass on the fixed helper in a program that then fails are not called wrong") {
+  RegressionCourse m;
+  m.reproduction(m.reproducing() + "\nexit 3", "exit 0");
+  GradeResult r = m.grade();
+  CHECK(r.verdict == Verdict::Fail);
+  CHECK(m.runs() == "reference\n");
+  std::string text = m.render(r);
+  CHECK_THAT(text, twist_catch::Contains("your tests pass on the fixed helper, but the program did not end cleanly"));
+  CHECK(text.find("does not claim") == std::string::npos);
+}
+
 TEST_CASE("a test that crashes on the helper as shipped is told to fail a check there instead") {
   RegressionCourse m;
   m.reproduction(m.reproducing(), m.report(m.test(0, "alice and bob come apart", 2, "")) + "\nkill -SEGV $$");
