@@ -61,9 +61,11 @@
 //
 // Ownership:
 // - NotesServer is the Factory of the presenter's connections; it must
-//   outlive its port. Destroying it aborts the windows still connected and
-//   detaches them (their protocols, owned by their connections, then ignore
-//   their last callbacks), so it may be destroyed before the reactor.
+//   outlive its port (the port calls its doStop when closed): destroy it once
+//   stop()'s Deferred has fired, or after Reactor::run() has returned (the
+//   shutdown closes the port). Windows still connected then are aborted and
+//   detached (their protocols, owned by their connections, ignore their last
+//   callbacks).
 // - NotesClient owns its ClientService, endpoint and factory. Call stop() and
 //   destroy it once stop's Deferred has fired, or after Reactor::run() has
 //   returned (the shutdown has lost its connection by then). The reactor and
@@ -160,11 +162,15 @@ class NotesServer : public twist::Factory {
   twist::Deferred<void> stop();
 
   // The presenter's state; each call sends the line that changed to every
-  // window (nothing when the value is the same as before).
+  // window (nothing when the value is the same as before). A value the
+  // windows would refuse (an empty lesson id, 0 slides, a slide outside
+  // 1..slides, setSlide before setDeck) throws std::invalid_argument: it is
+  // never sent, so a window never drops its presenter for our mistake.
   void setDeck(std::string lessonId, std::size_t slides);
   void setSlide(std::size_t slide);  // 1-based, of the deck's slides
   // The talk timer: seconds used now, and the lesson's talk minutes. Call
   // when it starts, restarts (`t`, KEY timer) and when the talk minutes change.
+  // A negative or non-finite value is sent as 0.
   void setTimer(double secondsUsed, double talkMinutes);
 
   // Windows connected now.
@@ -185,6 +191,7 @@ class NotesServer : public twist::Factory {
   void send(NotesWindowProtocol& window, const NotesMessage& message);
   void forget(NotesWindowProtocol* window);
   void keyReceived(const NotesKey& key);
+  static void checkSendable(const NotesMessage& message, const char* what);
 
   KeyHandler onKey_;
   std::vector<NotesWindowProtocol*> windows_;  // not owned: their connections own them
@@ -249,6 +256,7 @@ class NotesClient {
   PresenterProtocol* presenter_ = nullptr;  // not owned: the connection owns it
   std::unique_ptr<twist::Factory> factory_;
   std::unique_ptr<twist::ClientService> service_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // expires first in ~NotesClient
 };
 
 }  // namespace twistlings
