@@ -17,8 +17,10 @@
 #include <optional>
 #include <sstream>
 
+#include "twist/endpoints.hpp"
 #include "twist/error.hpp"
 #include "twist/systemd.hpp"
+#include "twist/testing.hpp"
 #include "uv_error.hpp"
 
 namespace twist {
@@ -400,6 +402,19 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
                  "socket activation. Repeat it for several. Default: " +
                      defaults)
       ->type_name("ENDPOINT")
+      ->check(CLI::Validator(
+          [](std::string& value) -> std::string {
+            // The syntax is checked here, so that a typo is a usage error (status 2) before
+            // anything starts; a MemoryReactor only records, it opens nothing.
+            MemoryReactor reactor;
+            try {
+              serverFromString(reactor, value);
+            } catch (const std::invalid_argument& e) {
+              return e.what();
+            }
+            return "";
+          },
+          "ENDPOINT"))
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--logfile", options.logfile,

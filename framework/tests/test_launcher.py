@@ -181,6 +181,9 @@ def case_bad_options_exit_2_naming_the_option(d):
         (["--shutdown-timeout", "inf"], "--shutdown-timeout"),
         (["--shutdown-timeout", "soon"], "--shutdown-timeout"),
         (["--listen"], "--listen"),
+        (["--listen", "tcp:notaport"], "--listen"),
+        (["--listen", "udp:53"], "--listen"),
+        (["--listen", "tcp:0:interface=127.0.0.1:backlog=x"], "--listen"),
         (["--pidfile"], "--pidfile"),
         (["stray"], "stray"),
     ]:
