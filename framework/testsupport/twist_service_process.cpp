@@ -36,6 +36,22 @@ namespace {
 
 constexpr std::size_t kOutputCap = 64 * 1024;
 
+// A write to a peer that has gone must be an error, not SIGPIPE: Linux says
+// so per send (MSG_NOSIGNAL), macOS per socket (SO_NOSIGPIPE).
+#ifdef MSG_NOSIGNAL
+constexpr int kNoSignal = MSG_NOSIGNAL;
+#else
+constexpr int kNoSignal = 0;
+#endif
+void noSigpipe(int fd) {
+#ifdef SO_NOSIGPIPE
+  int on = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
+#else
+  (void)fd;
+#endif
+}
+
 std::string errnoText() { return std::strerror(errno); }
 
 std::string readCapped(const std::string& path) {
@@ -261,6 +277,7 @@ LineClient::LineClient(int port, double seconds) {
       return;
     }
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    noSigpipe(fd);
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
       fd_ = fd;
       error_.clear();
@@ -285,7 +302,7 @@ bool LineClient::sendLine(const std::string& line) {
   std::string data = line + "\r\n";
   std::size_t sent = 0;
   while (sent < data.size()) {
-    ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, kNoSignal);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return false;
     sent += static_cast<std::size_t>(n);
