@@ -69,22 +69,28 @@ constexpr std::string_view kPythonBuiltins[] = {
 
 // The painted text under construction. Painting is per line, so that no
 // escape sequence spans a newline.
+// Or, for tokenizeCode, each piece handed to a sink with its kind.
 class Out {
  public:
-  Out(std::string_view code, const term::Painter& paint) : code_(code), paint_(paint) {}
+  Out(std::string_view code, const term::Painter& paint) : code_(code), paint_(&paint) {}
+  Out(std::string_view code, const CodeTokenSink& sink) : code_(code), sink_(&sink) {}
 
   void emit(size_t begin, size_t end, std::string_view sgr = {}) {
     end = std::min(end, code_.size());
     if (begin >= end) return;
     std::string_view text = code_.substr(begin, end - begin);
-    if (sgr.empty() || !paint_.enabled()) {
+    if (sink_ != nullptr) {
+      (*sink_)(tokenKind(sgr), text);
+      return;
+    }
+    if (sgr.empty() || !paint_->enabled()) {
       out_ += text;
       return;
     }
     while (!text.empty()) {
       size_t newline = text.find('\n');
       std::string_view line = text.substr(0, newline);
-      if (!line.empty()) out_ += paint_.wrap(sgr, line);
+      if (!line.empty()) out_ += paint_->wrap(sgr, line);
       if (newline == std::string_view::npos) break;
       out_ += '\n';
       text.remove_prefix(newline + 1);
@@ -94,8 +100,19 @@ class Out {
   std::string take() { return std::move(out_); }
 
  private:
+  static CodeToken tokenKind(std::string_view sgr) {
+    if (sgr == kKeyword) return CodeToken::Keyword;
+    if (sgr == kType) return CodeToken::Type;
+    if (sgr == kString) return CodeToken::String;
+    if (sgr == kNumber) return CodeToken::Number;
+    if (sgr == kComment) return CodeToken::Comment;
+    if (sgr == kPreproc) return CodeToken::Preproc;
+    return CodeToken::Plain;
+  }
+
   std::string_view code_;
-  const term::Painter& paint_;
+  const term::Painter* paint_ = nullptr;
+  const CodeTokenSink* sink_ = nullptr;
   std::string out_;
 };
 
@@ -161,8 +178,7 @@ bool startsNumber(std::string_view code, size_t i) {
   return isAsciiDigit(code[i]) || (code[i] == '.' && i + 1 < code.size() && isAsciiDigit(code[i + 1]));
 }
 
-std::string highlightCpp(std::string_view code, const term::Painter& paint) {
-  Out out(code, paint);
+void highlightCpp(std::string_view code, Out& out) {
   bool lineStart = true;  // only blanks so far on this line
   size_t i = 0;
   while (i < code.size()) {
@@ -247,7 +263,6 @@ std::string highlightCpp(std::string_view code, const term::Painter& paint) {
     out.emit(i, i + 1);
     ++i;
   }
-  return out.take();
 }
 
 // A Python string whose first quote is at `open`: triple-quoted ones may span
@@ -278,8 +293,7 @@ bool isPythonStringPrefix(std::string_view word) {
          lower == "fr" || lower == "rf";
 }
 
-std::string highlightPython(std::string_view code, const term::Painter& paint) {
-  Out out(code, paint);
+void highlightPython(std::string_view code, Out& out) {
   bool lineStart = true;
   size_t i = 0;
   while (i < code.size()) {
@@ -341,14 +355,12 @@ std::string highlightPython(std::string_view code, const term::Painter& paint) {
     out.emit(i, i + 1);
     ++i;
   }
-  return out.take();
 }
 
 // Shell: only comments are painted. Quoted text is skipped over so that a '#'
 // inside quotes is not taken for a comment; a '#' starts one only at the
 // beginning of a word, as in sh.
-std::string highlightShell(std::string_view code, const term::Painter& paint) {
-  Out out(code, paint);
+void highlightShell(std::string_view code, Out& out) {
   size_t i = 0;
   while (i < code.size()) {
     char c = code[i];
@@ -377,7 +389,6 @@ std::string highlightShell(std::string_view code, const term::Painter& paint) {
       ++i;
     }
   }
-  return out.take();
 }
 
 }  // namespace
@@ -394,19 +405,33 @@ CodeLanguage codeLanguage(std::string_view fence) {
   return CodeLanguage::Plain;
 }
 
-std::string highlightCode(std::string_view code, std::string_view language, const term::Painter& paint) {
-  if (!paint.enabled()) return std::string(code);
+namespace {
+
+void tokenizeInto(std::string_view code, std::string_view language, Out& out) {
   switch (codeLanguage(language)) {
     case CodeLanguage::Cpp:
-      return highlightCpp(code, paint);
+      return highlightCpp(code, out);
     case CodeLanguage::Python:
-      return highlightPython(code, paint);
+      return highlightPython(code, out);
     case CodeLanguage::Shell:
-      return highlightShell(code, paint);
+      return highlightShell(code, out);
     case CodeLanguage::Plain:
-      break;
+      return out.emit(0, code.size());
   }
-  return std::string(code);
+}
+
+}  // namespace
+
+std::string highlightCode(std::string_view code, std::string_view language, const term::Painter& paint) {
+  if (!paint.enabled()) return std::string(code);
+  Out out(code, paint);
+  tokenizeInto(code, language, out);
+  return out.take();
+}
+
+void tokenizeCode(std::string_view code, std::string_view language, const CodeTokenSink& sink) {
+  Out out(code, sink);
+  tokenizeInto(code, language, out);
 }
 
 }  // namespace twistlings

@@ -12,6 +12,7 @@
 // a prefix before every line. With a disabled Painter the result is the input.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,13 @@ CodeLanguage codeLanguage(std::string_view fence);
 
 // `code` painted for `language` (a fence's info word, as for codeLanguage).
 std::string highlightCode(std::string_view code, std::string_view language, const term::Painter& paint);
+
+// The same tokens for another output (the HTML slides' CSS classes): `sink`
+// gets every piece of `code` in order, with its kind, and the pieces joined
+// are exactly `code`. A Plain piece may span lines; a painted one may too
+// (a /* */ comment, a triple-quoted string).
+enum class CodeToken { Plain, Keyword, Type, String, Number, Comment, Preproc };
+using CodeTokenSink = std::function<void(CodeToken kind, std::string_view text)>;
+void tokenizeCode(std::string_view code, std::string_view language, const CodeTokenSink& sink);
 
 }  // namespace twistlings
