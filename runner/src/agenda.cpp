@@ -2,8 +2,11 @@
 #include "agenda.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <stdexcept>
 
 namespace twistlings {
 
@@ -112,6 +115,91 @@ Agenda buildAgenda(const std::vector<PlannedLesson>& plan, std::optional<int> st
     throw UsageError("--break " + b.text + ": " + when);
   }
   return agenda;
+}
+
+double offsetOfDayMinute(const Agenda& agenda, double dayMinute) {
+  double offset = dayMinute - agenda.startClock.value_or(0);
+  while (offset > kDay / 2) offset -= kDay;
+  while (offset <= -kDay / 2) offset += kDay;
+  return offset;
+}
+
+AgendaPosition positionAt(const Agenda& agenda, double offset) {
+  AgendaPosition p;
+  if (offset < 0) {
+    p.into = -offset;
+    return p;
+  }
+  for (const AgendaItem& i : agenda.items) {
+    if (offset < i.start || offset >= i.end()) continue;
+    p.item = &i;
+    if (i.kind == AgendaItem::Kind::Break) {
+      p.phase = AgendaPosition::Phase::Break;
+      p.into = offset - i.start;
+      p.left = i.end() - offset;
+    } else if (offset < i.start + i.talk) {
+      p.phase = AgendaPosition::Phase::Talk;
+      p.into = offset - i.start;
+      p.left = i.start + i.talk - offset;
+    } else {
+      p.phase = AgendaPosition::Phase::HandsOn;
+      p.into = offset - i.start - i.talk;
+      p.left = i.end() - offset;
+    }
+    return p;
+  }
+  p.phase = AgendaPosition::Phase::After;
+  p.into = offset - agenda.end();
+  return p;
+}
+
+std::optional<ScheduleGap> scheduleGap(const Agenda& agenda, const SlidesSessionPlace& session, double now) {
+  const AgendaItem* lesson = nullptr;
+  for (const AgendaItem& i : agenda.items)
+    if (i.kind == AgendaItem::Kind::Lesson && i.id == session.lesson) lesson = &i;
+  if (lesson == nullptr) return std::nullopt;
+  ScheduleGap gap;
+  // Where the plan has the moment the room is at: the talk `used` minutes
+  // in, never past the talk's planned end (minutes over it are behind).
+  auto talkAt = [&](double used) { return lesson->start + std::clamp(used, 0.0, static_cast<double>(lesson->talk)); };
+  if (session.live) {
+    gap.at = now;
+    gap.behind = now - talkAt(now - session.started);
+  } else if (session.slides > 0 && session.slide >= session.slides) {
+    gap.at = session.updated;
+    gap.behind = session.updated - (lesson->start + lesson->talk);
+  } else {
+    gap.at = session.updated;
+    gap.behind = session.updated - talkAt(session.updated - session.started);
+  }
+  return gap;
+}
+
+SlidesSessionPlace parseSlidesSession(const std::string& text, const std::function<double(double)>& offsetOf,
+                                      const std::function<bool(long long)>& alive) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) throw std::runtime_error("it is not a JSON object");
+  auto field = [&doc](const char* name, bool (nlohmann::json::*is)() const noexcept, const char* what) {
+    auto it = doc.find(name);
+    if (it == doc.end() || !((*it).*is)()) throw std::runtime_error(std::string("it has no \"") + name + "\" (" + what + ")");
+    return *it;
+  };
+  SlidesSessionPlace place;
+  place.lesson = field("lesson", &nlohmann::json::is_string, "a lesson id").get<std::string>();
+  long long slide = field("slide", &nlohmann::json::is_number_integer, "a slide number").get<long long>();
+  long long slides = field("slides", &nlohmann::json::is_number_integer, "the deck's slide count").get<long long>();
+  if (slides < 1 || slide < 1 || slide > slides)
+    throw std::runtime_error("its slide " + std::to_string(slide) + " of " + std::to_string(slides) + " is not a slide");
+  place.slide = static_cast<size_t>(slide);
+  place.slides = static_cast<size_t>(slides);
+  double started = field("started", &nlohmann::json::is_number, "unix seconds").get<double>();
+  double updated = field("updated", &nlohmann::json::is_number, "unix seconds").get<double>();
+  if (!std::isfinite(started) || !std::isfinite(updated)) throw std::runtime_error("its times are not finite");
+  place.started = offsetOf(started);
+  place.updated = offsetOf(updated);
+  auto pid = doc.find("pid");
+  place.live = pid != doc.end() && pid->is_number_integer() && pid->get<long long>() > 0 && alive(pid->get<long long>());
+  return place;
 }
 
 }  // namespace twistlings

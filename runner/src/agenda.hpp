@@ -11,6 +11,7 @@
 // Ownership: an Agenda is a plain value; it copies what it needs of the plan.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,64 @@ BreakRequest parseBreak(std::string_view text, bool timeOfDay);
 // workshop.
 Agenda buildAgenda(const std::vector<PlannedLesson>& plan, std::optional<int> startClock,
                    std::vector<BreakRequest> breaks);
+
+// ---- agenda --now: the workshop clock ---------------------------------------
+// Everything below is in minutes from the workshop's start (fractions count:
+// the command passes seconds as sixtieths), so the tests need no clock and no
+// time zone; cmd_agenda.cpp turns the clock and the session file's unix times
+// into offsets with offsetOfDayMinute().
+
+// Minutes after midnight (with a fraction) as minutes from the agenda's start
+// (which it must have): within 12 hours either side, so a workshop that runs
+// past midnight still reads right.
+double offsetOfDayMinute(const Agenda& agenda, double dayMinute);
+
+// Where the agenda has the room at an offset: before the start, in a
+// lesson's talk or hands-on, in a break, or after the end.
+struct AgendaPosition {
+  enum class Phase { Before, Talk, HandsOn, Break, After };
+  Phase phase = Phase::Before;
+  const AgendaItem* item = nullptr;   // the lesson or the break; nullptr before and after
+  double into = 0;    // minutes into the phase (Before: until the start; After: since the end)
+  double left = 0;    // minutes left of the phase (0 before and after)
+};
+AgendaPosition positionAt(const Agenda& agenda, double offset);
+
+// The last `slides` session (.twistlings/slides-session.json), its times as
+// offsets: the deck's timer started at `started`, the file was last written at
+// `updated`; `live` while the presenter runs (the file has a live pid).
+struct SlidesSessionPlace {
+  std::string lesson;
+  size_t slide = 0, slides = 0;
+  double started = 0, updated = 0;
+  bool live = false;
+};
+
+// How far behind (positive) or ahead (negative) the room is, by its last
+// slides session, measured at `at` (an offset): while the presenter runs, at
+// `now`, the room `now - started` into the lesson's talk (a talk that overruns
+// its minutes counts every minute over as behind); after a deck shown to its
+// last slide, at `updated`, the talk over and the hands-on starting; after a
+// deck left before its last slide, at `updated`, the talk that far in.
+// nullopt when the session's lesson is not on the agenda.
+struct ScheduleGap {
+  double behind = 0;   // minutes; negative: ahead
+  double at = 0;       // the offset it was measured at
+};
+std::optional<ScheduleGap> scheduleGap(const Agenda& agenda, const SlidesSessionPlace& session, double now);
+
+// The session file's text as a SlidesSessionPlace, its unix times turned into
+// offsets by `offsetOf` and its pid judged by `alive`. Throws
+// std::runtime_error saying what is wrong with it (not JSON, a field missing).
+SlidesSessionPlace parseSlidesSession(const std::string& text, const std::function<double(double)>& offsetOf,
+                                      const std::function<bool(long long)>& alive);
+
+// agenda --now for the terminal: the time, where the plan has the room,
+// and the slides session (or `noSession`, why there is none) and the gap.
+std::string renderNow(const Agenda& agenda, double now, const std::optional<SlidesSessionPlace>& session,
+                      const std::string& noSession);
+std::string nowJson(const Agenda& agenda, double now, const std::optional<SlidesSessionPlace>& session,
+                    const std::string& noSession);
 
 // The timeline for the terminal (cmd_agenda.cpp): a row per lesson with a
 // bar, one column a minute, talk and hands-on in two shades (▓ ░; two

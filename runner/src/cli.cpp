@@ -95,6 +95,14 @@ int runCli(int argc, char** argv) {
   reset->add_flag("--all", all, "Reset every exercise");
   reset->add_flag("-y,--yes", yes, "Do not ask");
 
+  std::string catchUpLesson;
+  auto* catchUp = app.add_subcommand(
+      "catch-up",
+      "For an attendee who fell behind: the reference solution in place of every core exercise before lesson NN "
+      "not recorded as passed (yours kept in .twistlings/backups/), marked caught up, not done");
+  catchUp->add_option("lesson", catchUpLesson, "The lesson to catch up to: 03 or 03-callbacks")->required();
+  catchUp->add_flag("-y,--yes", yes, "Do not ask");
+
   auto* verify = app.add_subcommand("verify", "Check every exercise and print a table and a score");
   verify->add_flag("--solutions", solutions, "Verify the reference solutions instead (for instructors)");
 
@@ -107,6 +115,10 @@ int runCli(int argc, char** argv) {
                      "A break, HH:MM+MINUTES (10:30+15; without --start, H:MM from the start); repeatable. "
                      "One asked for during a lesson starts when that lesson ends");
   agenda->add_flag("--json", json, "Print the timeline as JSON");
+  bool agendaNow = false;
+  agenda->add_flag("--now", agendaNow,
+                   "Where the room should be now (with --start), and how far ahead or behind the last slides "
+                   "session is");
 
   DemoFlags demoFlags;
   auto* demo = app.add_subcommand(
@@ -145,7 +157,7 @@ int runCli(int argc, char** argv) {
   return guarded([&]() -> int {
     Context c = Context::load();
     if (*list) return listCommand(c, json);
-    if (*agenda) return agendaCommand(c, start, breaks, json);
+    if (*agenda) return agendaCommand(c, start, breaks, json, agendaNow);
     if (*show) return showLesson(c.course, lessonFor(c, id));
     if (*demo) return demoCommand(c, lessonFor(c, id), demoFlags);
     if (*hint) return hintCommand(c, *c.select(id).front());
@@ -159,6 +171,7 @@ int runCli(int argc, char** argv) {
       if (all && id) throw UsageError("reset takes an id or --all, not both");
       return resetCommand(c, all ? c.course.exercises() : c.select(id), yes);
     }
+    if (*catchUp) return catchUpCommand(c, catchUpLesson, yes);
     if (*check) {
       auto chosen = c.select(id);
       CheckFlags flags{json, verbose, useSolution, timeout};

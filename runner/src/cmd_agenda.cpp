@@ -1,15 +1,23 @@
 // cmd_agenda.cpp — agenda: the workshop's timeline (agenda.hpp) for the
-// terminal or as JSON.
+// terminal or as JSON; with --now, where the room should be at this moment
+// and how far ahead or behind the last slides session is.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "agenda.hpp"
 #include "commands.hpp"
+#include "files.hpp"
+#include "notes_link.hpp"
 
 namespace twistlings {
 
@@ -175,8 +183,174 @@ std::string agendaJson(const Agenda& agenda) {
   return doc.dump(2);
 }
 
+namespace {
+
+// Minutes as the room reads them: "3 min", or "1 h 05 min" past an hour.
+std::string roundMinutes(double minutes, bool up) {
+  return minutesText(static_cast<int>(up ? std::ceil(minutes - 1e-9) : std::floor(minutes + 1e-9)));
+}
+
+const char* phaseName(AgendaPosition::Phase phase) {
+  switch (phase) {
+    case AgendaPosition::Phase::Before: return "before";
+    case AgendaPosition::Phase::Talk: return "talk";
+    case AgendaPosition::Phase::HandsOn: return "hands_on";
+    case AgendaPosition::Phase::Break: return "break";
+    case AgendaPosition::Phase::After: return "after";
+  }
+  return "before";
+}
+
+std::string clockAt(const Agenda& agenda, double offset) {
+  return agenda.clock(static_cast<int>(std::floor(offset + 1e-9)));
+}
+
+// "12 min behind the plan", "3 min ahead of the plan", "on time" (within half a minute).
+std::string gapText(double behind) {
+  long minutes = std::lround(behind);
+  if (minutes == 0) return "on time by the plan";
+  return minutesText(static_cast<int>(std::labs(minutes))) + (minutes > 0 ? " behind the plan" : " ahead of the plan");
+}
+
+const AgendaItem* lessonItem(const Agenda& agenda, const std::string& id) {
+  for (const AgendaItem& i : agenda.items)
+    if (i.kind == AgendaItem::Kind::Lesson && i.id == id) return &i;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string renderNow(const Agenda& agenda, double now, const std::optional<SlidesSessionPlace>& session,
+                      const std::string& noSession) {
+  std::ostringstream out;
+  AgendaPosition p = positionAt(agenda, now);
+  out << "Now " << clockAt(agenda, now) << " · the agenda " << agenda.clock(0) << "–" << agenda.clock(agenda.end()) << "\n";
+  out << "Plan:   ";
+  switch (p.phase) {
+    case AgendaPosition::Phase::Before:
+      out << "the workshop starts at " << agenda.clock(0) << ", in " << roundMinutes(p.into, true);
+      break;
+    case AgendaPosition::Phase::After:
+      out << "the workshop ended at " << agenda.clock(agenda.end()) << ", " << roundMinutes(p.into, false) << " ago";
+      break;
+    case AgendaPosition::Phase::Break:
+      out << "a break: " << roundMinutes(p.into, false) << " in, " << roundMinutes(p.left, true) << " left (until "
+          << agenda.clock(p.item->end()) << ")";
+      break;
+    case AgendaPosition::Phase::Talk:
+      out << p.item->id << ", the talk: " << roundMinutes(p.into, false) << " in, " << roundMinutes(p.left, true)
+          << " left (hands-on from " << agenda.clock(p.item->start + p.item->talk) << ")";
+      break;
+    case AgendaPosition::Phase::HandsOn:
+      out << p.item->id << ", hands-on: " << roundMinutes(p.into, false) << " in, " << roundMinutes(p.left, true)
+          << " left (the lesson ends " << agenda.clock(p.item->end()) << ")";
+      break;
+  }
+  out << "\n";
+  out << "Slides: ";
+  if (!session) return out.str() + "no session: " + noSession + "\n";
+  const AgendaItem* lesson = lessonItem(agenda, session->lesson);
+  std::string talk = lesson ? " of its " + std::to_string(lesson->talk) + "-min talk" : "";
+  std::string slide = "slide " + std::to_string(session->slide) + " of " + std::to_string(session->slides);
+  if (session->live) {
+    out << session->lesson << ", " << slide << ", presenting now: " << roundMinutes(now - session->started, false)
+        << talk << " used (its timer from " << clockAt(agenda, session->started) << ")";
+  } else if (session->slide >= session->slides) {
+    out << session->lesson << ", shown to its last slide; closed at " << clockAt(agenda, session->updated)
+        << " after " << roundMinutes(session->updated - session->started, false) << talk;
+  } else {
+    out << session->lesson << ", left at " << slide << " at " << clockAt(agenda, session->updated) << ", "
+        << roundMinutes(session->updated - session->started, false) << talk << " used (the presenter is not running)";
+  }
+  out << "\n        ";
+  std::optional<ScheduleGap> gap = scheduleGap(agenda, *session, now);
+  if (!gap) return out.str() + session->lesson + " is not on the agenda: no gap to tell\n";
+  out << gapText(gap->behind);
+  if (!session->live) out << " (at " << clockAt(agenda, gap->at) << ")";
+  out << "\n";
+  return out.str();
+}
+
+std::string nowJson(const Agenda& agenda, double now, const std::optional<SlidesSessionPlace>& session,
+                    const std::string& noSession) {
+  using nlohmann::json;
+  AgendaPosition p = positionAt(agenda, now);
+  json plan{{"phase", phaseName(p.phase)}, {"into", p.into}, {"left", p.left}};
+  plan["lesson"] = p.item != nullptr && p.item->kind == AgendaItem::Kind::Lesson ? json(p.item->id) : json(nullptr);
+  json doc{{"now", clockAt(agenda, now)}, {"now_minute", now}, {"plan", plan}};
+  if (!session) {
+    doc["slides"] = nullptr;
+    doc["no_slides"] = noSession;
+    doc["behind"] = nullptr;
+    return doc.dump(2);
+  }
+  doc["slides"] = {{"lesson", session->lesson}, {"slide", session->slide}, {"slides", session->slides},
+                   {"live", session->live}, {"started", clockAt(agenda, session->started)},
+                   {"updated", clockAt(agenda, session->updated)}};
+  std::optional<ScheduleGap> gap = scheduleGap(agenda, *session, now);
+  doc["behind"] = gap ? json(gap->behind) : json(nullptr);
+  doc["measured_at"] = gap ? json(clockAt(agenda, gap->at)) : json(nullptr);
+  return doc.dump(2);
+}
+
+namespace {
+
+// The time agenda --now tells about: $TWISTLINGS_NOW (HH:MM or HH:MM:SS,
+// today; for the tests) or the clock. Unix seconds.
+double nowUnixSeconds() {
+  const char* fixed = std::getenv("TWISTLINGS_NOW");
+  auto clock = std::chrono::system_clock::now().time_since_epoch();
+  double real = std::chrono::duration<double>(clock).count();
+  if (fixed == nullptr || *fixed == '\0') return real;
+  int h = 0, m = 0, sec = 0;
+  char tail = 0;
+  int n = std::sscanf(fixed, "%d:%d:%d%c", &h, &m, &sec, &tail);
+  if (n < 2 || n > 3 || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59)
+    throw UsageError(std::string("TWISTLINGS_NOW wants HH:MM or HH:MM:SS, not '") + fixed + "'");
+  std::time_t today = static_cast<std::time_t>(real);
+  std::tm tm = *std::localtime(&today);
+  tm.tm_hour = h, tm.tm_min = m, tm.tm_sec = sec, tm.tm_isdst = -1;
+  return static_cast<double>(std::mktime(&tm));
+}
+
+// Minutes after midnight, local time, of unix seconds.
+double dayMinuteOf(double unixSeconds) {
+  std::time_t whole = static_cast<std::time_t>(std::floor(unixSeconds));
+  std::tm tm = *std::localtime(&whole);
+  return tm.tm_hour * 60 + tm.tm_min + (tm.tm_sec + (unixSeconds - std::floor(unixSeconds))) / 60.0;
+}
+
+// The last slides session, or why there is none to tell about.
+std::optional<SlidesSessionPlace> lastSlidesSession(const Context& c, const Agenda& agenda, double nowUnix,
+                                                    std::string& none) {
+  std::filesystem::path file = slidesSessionFile(c.paths.state);
+  std::string shown = std::filesystem::relative(file, c.paths.root).string();
+  std::optional<std::string> text = readFile(file);
+  if (!text) {
+    none = shown + " does not exist (./twistlings slides writes it while a deck is shown)";
+    return std::nullopt;
+  }
+  try {
+    nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
+    // A session of another day would read as a time today: not this workshop's.
+    if (doc.is_object() && doc.contains("updated") && doc["updated"].is_number() &&
+        nowUnix - doc["updated"].get<double>() > 12 * 3600) {
+      none = "the last one in " + shown + " is more than 12 hours old";
+      return std::nullopt;
+    }
+    auto offsetOf = [&agenda](double unix) { return offsetOfDayMinute(agenda, dayMinuteOf(unix)); };
+    auto alive = [](long long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; };
+    return parseSlidesSession(*text, offsetOf, alive);
+  } catch (const std::exception& e) {
+    none = shown + " cannot be read: " + e.what();
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 int agendaCommand(Context& c, const std::optional<std::string>& start, const std::vector<std::string>& breaks,
-                  bool json) {
+                  bool json, bool now) {
   std::optional<int> startClock;
   std::vector<BreakRequest> requests;
   Agenda agenda;
@@ -187,6 +361,25 @@ int agendaCommand(Context& c, const std::optional<std::string>& start, const std
   } catch (const UsageError& e) {
     std::fprintf(stderr, "twistlings: %s\n", e.what());
     return 2;
+  }
+  if (now) {
+    if (!startClock) {
+      std::fprintf(stderr, "twistlings: agenda --now needs --start HH:MM (when the workshop began) to tell where "
+                           "the room should be\n");
+      return 2;
+    }
+    double nowUnix = 0;
+    try {
+      nowUnix = nowUnixSeconds();
+    } catch (const UsageError& e) {
+      std::fprintf(stderr, "twistlings: %s\n", e.what());
+      return 2;
+    }
+    double offset = offsetOfDayMinute(agenda, dayMinuteOf(nowUnix));
+    std::string none;
+    std::optional<SlidesSessionPlace> session = lastSlidesSession(c, agenda, nowUnix, none);
+    std::printf("%s", (json ? nowJson(agenda, offset, session, none) + "\n" : renderNow(agenda, offset, session, none)).c_str());
+    return 0;
   }
   if (json) {
     std::printf("%s\n", agendaJson(agenda).c_str());

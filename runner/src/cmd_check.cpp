@@ -108,6 +108,7 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
   }
   std::printf("%s\n", c.paint.bold("exercise                        result      tests    time").c_str());
   int corePassed = 0, core = 0, stretchPassed = 0, stretch = 0, testsPassed = 0, testsTotal = 0, worst = 0;
+  int caughtUp = 0;  // passing as the reference catch-up put in place: not counted as passed
   for (const Exercise* e : exercises) {
     GradeOptions options;
     options.kind = solutions ? "solution" : "exercise";
@@ -118,7 +119,10 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     testsPassed += ok;
     testsTotal += static_cast<int>(r.tests.size());
     (e->stretch ? stretch : core) += 1;
-    (e->stretch ? stretchPassed : corePassed) += r.verdict == Verdict::Pass;
+    // After record(): a pass of the reference catch-up put there leaves it caught up (progress.hpp).
+    bool reference = !solutions && r.verdict == Verdict::Pass && c.progress.get(e->id()).caughtUp;
+    caughtUp += reference;
+    (e->stretch ? stretchPassed : corePassed) += r.verdict == Verdict::Pass && !reference;
     worst = std::max(worst, exitCodeOf(r));
     const char* word = "";
     switch (r.verdict) {
@@ -129,7 +133,8 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
       case Verdict::Timeout: word = "timeout"; break;
       case Verdict::Error: word = "error"; break;
     }
-    std::string result = r.verdict == Verdict::Pass ? c.paint.green(word) : c.paint.red(word);
+    if (reference) word = "caught up";
+    std::string result = reference ? c.paint.cyan(word) : r.verdict == Verdict::Pass ? c.paint.green(word) : c.paint.red(word);
     char line[256];
     std::snprintf(line, sizeof line, "%-31s %s%*s %3d/%-3zu  %4.1f s", e->id().c_str(), result.c_str(),
                   static_cast<int>(11 - std::string(word).size()), "", ok, r.tests.size(), r.buildSeconds + r.runSeconds);
@@ -138,6 +143,7 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
   }
   // The core path is the workshop; stretch exercises are counted apart.
   std::printf("\nCore: %d of %d pass.", corePassed, core);
+  if (caughtUp > 0) std::printf(" Caught up (the reference in place): %d.", caughtUp);
   if (stretch > 0) std::printf(" Stretch: %d of %d.", stretchPassed, stretch);
   std::printf(" Tests: %d of %d pass.\n", testsPassed, testsTotal);
   co_return worst;

@@ -33,6 +33,7 @@ std::string summaryLine(const Context& c) {
   std::ostringstream out;
   out << t.coreDone << " of " << t.core << " core exercises done  " << progressBar(t.coreDone, t.core, 20) << " "
       << (t.core == 0 ? 0 : t.coreDone * 100 / t.core) << "%";
+  if (t.caughtUp > 0) out << c.paint.cyan("  · caught up: " + std::to_string(t.caughtUp));
   if (t.stretch > 0) out << c.paint.dim("  · stretch: " + std::to_string(t.stretchDone) + " of " + std::to_string(t.stretch));
   return out.str();
 }
@@ -72,6 +73,8 @@ std::pair<std::string, std::string> markOf(const Context& c, const Exercise& e, 
     case ExerciseState::Done: return {c.paint.green("✓ done   "), ""};
     case ExerciseState::DoneChanged: return {c.paint.yellow("~ changed"), "done, changed since: check again"};
     case ExerciseState::Unknown: return {c.paint.yellow("? unknown"), "not checked since progress was lost"};
+    case ExerciseState::CaughtUp:
+      return {c.paint.cyan("↷ caught "), "caught up: the reference is in place, yours in .twistlings/backups/"};
     case ExerciseState::Pending: break;
   }
   return {&e == current ? c.paint.yellow("→ current") : "· pending", ""};
@@ -82,6 +85,7 @@ const char* stateName(ExerciseState s) {
     case ExerciseState::Done: return "done";
     case ExerciseState::DoneChanged: return "changed";
     case ExerciseState::Unknown: return "unknown";
+    case ExerciseState::CaughtUp: return "caught_up";
     case ExerciseState::Pending: return "pending";
   }
   return "pending";
@@ -105,7 +109,8 @@ int listCommand(Context& c, bool json) {
         ExerciseProgress p = c.progress.get(e.id());
         ExerciseState state = c.state(e);
         exercises.push_back({{"id", e.id()}, {"name", e.name}, {"kind", e.kind}, {"stretch", e.stretch}, {"state", stateName(state)},
-                             {"done", p.done}, {"changed_since_pass", state == ExerciseState::DoneChanged},
+                             {"done", p.done}, {"caught_up", p.caughtUp},
+                             {"changed_since_pass", state == ExerciseState::DoneChanged},
                              {"checked", p.checked}, {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
                              {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)}});
       }
@@ -115,7 +120,7 @@ int listCommand(Context& c, bool json) {
     nlohmann::json doc{{"lessons", lessons},
                        {"done", t.coreDone + t.stretchDone},
                        {"total", t.core + t.stretch},
-                       {"core", {{"done", t.coreDone}, {"total", t.core}}},
+                       {"core", {{"done", t.coreDone}, {"total", t.core}, {"caught_up", t.caughtUp}}},
                        {"stretch", {{"done", t.stretchDone}, {"total", t.stretch}}},
                        {"progress_unknown", c.progress.incomplete() && t.unknown > 0},
                        {"current", current ? nlohmann::json(current->id()) : nlohmann::json(nullptr)},

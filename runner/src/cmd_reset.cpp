@@ -1,7 +1,7 @@
 // cmd_reset.cpp — reset: an exercise back to its starter. The starter is the
 // file as the repository has it (git: the upstream branch, else HEAD), so it
 // needs no second copy in the tree. What reset replaces is first copied to
-// .twistlings/backups/<time>/, so nothing the attendee wrote is lost.
+// .twistlings/backups/<time>/ (backups.hpp), so nothing the attendee wrote is lost.
 #include <unistd.h>
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "backups.hpp"
 #include "commands.hpp"
 #include "files.hpp"
 #include "subprocess.hpp"
@@ -41,22 +42,10 @@ std::optional<std::string> starter(const Paths& paths, const std::string& relati
   return std::nullopt;
 }
 
-std::string timestamp() {
-  std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::localtime(&now));
-  return text;
-}
-
 }  // namespace
 
 int resetCommand(Context& c, const std::vector<const Exercise*>& exercises, bool yes) {
-  struct Change {
-    fs::path path;
-    std::string relative;
-    std::string starter;
-  };
-  std::vector<Change> changes;
+  std::vector<FileReplacement> changes;
   for (const Exercise* e : exercises) {
     for (const auto& file : e->files) {
       std::string relative = "exercises/" + e->lesson + "/" + file;
@@ -68,7 +57,7 @@ int resetCommand(Context& c, const std::vector<const Exercise*>& exercises, bool
       }
       auto now = readFile(c.paths.root / relative);
       if (now == original) continue;
-      changes.push_back({c.paths.root / relative, relative, *original});
+      changes.push_back({relative, *original});
     }
   }
   if (changes.empty()) {
@@ -77,48 +66,18 @@ int resetCommand(Context& c, const std::vector<const Exercise*>& exercises, bool
   }
   std::printf("This puts back the starter of:\n");
   for (const auto& change : changes) std::printf("  %s\n", change.relative.c_str());
-  // A new folder for each reset, so an earlier backup is never overwritten.
-  fs::path backup = c.paths.backups() / timestamp();
-  for (int n = 2; fs::exists(backup); ++n) backup = c.paths.backups() / (timestamp() + "-" + std::to_string(n));
+  fs::path backup = newBackupFolder(c.paths);
   std::printf("Your versions are kept in %s/.\n", fs::relative(backup, c.paths.root).c_str());
-  if (!yes) {
-    if (!term::isTerminal(STDIN_FILENO)) {
-      std::fprintf(stderr, "twistlings: reset asks before it replaces files; without a terminal, add --yes\n");
-      return 2;
-    }
-    std::printf("Reset? [y/N] ");
-    std::fflush(stdout);
-    std::string answer;
-    std::getline(std::cin, answer);
-    if (answer != "y" && answer != "Y" && answer != "yes") {
-      std::printf("Nothing changed.\n");
-      return 0;
-    }
-  }
-  for (const auto& change : changes) {
-    std::error_code ec;
-    fs::path kept = backup / change.relative;
-    fs::create_directories(kept.parent_path(), ec);
-    if (fs::exists(change.path)) {
-      fs::copy_file(change.path, kept, fs::copy_options::none, ec);
-      if (ec) {
-        std::fprintf(stderr, "twistlings: cannot keep a copy of %s in %s (%s): nothing was reset\n",
-                     change.relative.c_str(), kept.c_str(), ec.message().c_str());
-        return 2;
-      }
-    }
-  }
-  for (const auto& change : changes) {
-    try {
-      writeFileAtomically(change.path, change.starter);
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "twistlings: %s (your copies are in %s)\n", error.what(), backup.c_str());
-      return 2;
-    }
+  Consent consent = askBeforeReplacing("reset", "Reset?", yes);
+  if (consent != Consent::Yes) return consent == Consent::Refused ? 2 : 0;
+  if (std::string problem = replaceKeepingCopies(c.paths.root, backup, changes); !problem.empty()) {
+    std::fprintf(stderr, "twistlings: %s\n", problem.c_str());
+    return 2;
   }
   for (const Exercise* e : exercises) {
     ExerciseProgress& p = c.progress.of(e->id());
     p.done = false;
+    p.caughtUp = false;  // the starter is back: the reference catch-up put there is gone
     p.lastStatus.clear();
   }
   c.saveProgress();

@@ -29,6 +29,7 @@ struct Tally {
   int stretchDone = 0, stretch = 0;
   int changedSincePass = 0;   // done, but a file changed since it passed
   int unknown = 0;            // progress incomplete and not checked since
+  int caughtUp = 0;           // catch-up put the reference in place (counted apart from done)
 };
 
 // Where an exercise stands, as list shows it.
@@ -36,6 +37,7 @@ enum class ExerciseState {
   Done,            // passed, and its files are as they were then
   DoneChanged,     // passed, but a file changed since: check again
   Unknown,         // progress was lost and it has not been checked since
+  CaughtUp,        // catch-up put the reference solution in place: not done, not ahead
   Pending,         // not passed yet
 };
 
@@ -105,8 +107,11 @@ twist::Deferred<int> watchCommand(twist::Reactor& reactor, Context& context, con
 int hintCommand(Context& context, const Exercise& exercise);
 int solutionCommand(Context& context, const Exercise& exercise, bool diff, bool force);
 int resetCommand(Context& context, const std::vector<const Exercise*>& exercises, bool yes);
+// catch-up NN (catch_up.hpp): the references in place of the core exercises before NN not recorded as passed.
+int catchUpCommand(Context& context, const std::string& lesson, bool yes);
+// now: where the room should be at this moment, and the last slides session's gap (needs a start).
 int agendaCommand(Context& context, const std::optional<std::string>& start, const std::vector<std::string>& breaks,
-                  bool json);
+                  bool json, bool now = false);
 twist::Deferred<int> connectCommand(twist::Reactor& reactor, const std::string& address, int stdinFd = 0, int stdoutFd = 1);
 // No command, not in a terminal: where you are and what is next.
 int statusCommand(Context& context);

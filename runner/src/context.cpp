@@ -31,7 +31,9 @@ const Exercise* firstPending(const Context& c, bool stretch, const Exercise* aft
     if (all[i]->id() == afterId) start = i + 1;
   for (size_t k = 0; k < all.size(); ++k) {
     const Exercise* e = all[(start + k) % all.size()];
-    if (e->id() != afterId && e->stretch == stretch && !c.progress.done(e->id())) return e;
+    // A caught-up exercise (catch-up put the reference in place) is not done, but not ahead either.
+    ExerciseProgress p = c.progress.get(e->id());
+    if (e->id() != afterId && e->stretch == stretch && !p.done && !p.caughtUp) return e;
   }
   return nullptr;
 }
@@ -65,6 +67,7 @@ Tally Context::tally() const {
     ExerciseState s = state(*e);
     t.changedSincePass += s == ExerciseState::DoneChanged;
     t.unknown += s == ExerciseState::Unknown;
+    t.caughtUp += s == ExerciseState::CaughtUp;
   }
   return t;
 }
@@ -90,6 +93,7 @@ ExerciseState Context::state(const Exercise& e) const {
     if (!p.passDigest.empty() && p.passDigest != filesDigest(course.exerciseFiles(e))) return ExerciseState::DoneChanged;
     return ExerciseState::Done;
   }
+  if (p.caughtUp) return ExerciseState::CaughtUp;
   if (progress.incomplete() && !p.checked) return ExerciseState::Unknown;
   return ExerciseState::Pending;
 }
@@ -119,10 +123,7 @@ void Context::record(const Exercise& e, const GradeResult& result) {
   ExerciseProgress& p = progress.of(e.id());
   p.checked = true;
   p.lastStatus = result.status();
-  if (result.verdict == Verdict::Pass) {
-    p.done = true;
-    p.passDigest = filesDigest(course.exerciseFiles(e));
-  }
+  if (result.verdict == Verdict::Pass) p.markPassed(filesDigest(course.exerciseFiles(e)));
   if (progress.incomplete()) {
     bool allChecked = true;
     for (const Exercise* x : course.exercises()) allChecked = allChecked && progress.get(x->id()).checked;

@@ -38,6 +38,8 @@ Progress Progress::load(const fs::path& stateDir, std::string* warning) {
       p.hintsShown = entry.value("hints_shown", 0);
       p.lastStatus = entry.value("last_status", "");
       p.passDigest = entry.value("pass_digest", "");
+      p.caughtUp = entry.value("caught_up", false);
+      p.caughtUpDigest = entry.value("caught_up_digest", "");
     }
     progress.existed_ = true;
   } catch (const json::exception& e) {
@@ -58,6 +60,21 @@ Progress Progress::load(const fs::path& stateDir, std::string* warning) {
   return progress;
 }
 
+void ExerciseProgress::markPassed(const std::string& digest) {
+  if (caughtUp && digest == caughtUpDigest) return;
+  done = true;
+  passDigest = digest;
+  caughtUp = false;
+  caughtUpDigest.clear();
+}
+
+void ExerciseProgress::markCaughtUp(const std::string& digest) {
+  done = false;
+  passDigest.clear();
+  caughtUp = true;
+  caughtUpDigest = digest;
+}
+
 ExerciseProgress Progress::get(const std::string& exerciseId) const {
   auto it = exercises_.find(exerciseId);
   return it == exercises_.end() ? ExerciseProgress{} : it->second;
@@ -68,6 +85,8 @@ void Progress::save() const {
   for (const auto& [id, p] : exercises_) {
     exercises[id] = {{"checked", p.checked}, {"done", p.done}, {"hints_shown", p.hintsShown}, {"last_status", p.lastStatus}};
     if (!p.passDigest.empty()) exercises[id]["pass_digest"] = p.passDigest;
+    if (p.caughtUp) exercises[id]["caught_up"] = true;
+    if (p.caughtUp && !p.caughtUpDigest.empty()) exercises[id]["caught_up_digest"] = p.caughtUpDigest;
   }
   json doc{{"version", 1}, {"exercises", exercises}};
   if (incomplete_) doc["incomplete"] = true;

@@ -1,7 +1,7 @@
 // progress.hpp — what the attendee has done, kept in .twistlings/progress.json
 // so that it survives restarts: for each exercise, whether it was checked at
-// least once (which unlocks its solution), whether it passed, and how many
-// hints were shown.
+// least once (which unlocks its solution), whether it passed (or was caught
+// up: the reference put in place by `catch-up`), and how many hints were shown.
 //
 // Written atomically (a temporary file, then rename), so a crash or a full
 // disk never leaves half a file. A file that cannot be parsed is moved aside
@@ -28,6 +28,19 @@ struct ExerciseProgress {
   int hintsShown = 0;       // how many of its tiered hints were shown
   std::string lastStatus;   // "pass", "fail", "error", or empty
   std::string passDigest;   // filesDigest() of the attendee's files when it last passed; empty: not known
+  // `catch-up` put the reference solution in place (the attendee's files are
+  // in .twistlings/backups/): not done, but off the path ahead, and shown
+  // apart. caughtUpDigest: filesDigest() of the reference as put in place.
+  bool caughtUp = false;
+  std::string caughtUpDigest;
+
+  // A grading passed with the files whose digest is `digest`: done, unless
+  // those files are still the reference catch-up put there (a pass of the
+  // reference is not the attendee's); a pass of anything else is a real one,
+  // and the exercise stops being caught up.
+  void markPassed(const std::string& digest);
+  // catch-up put the reference in place, its files' digest `digest`.
+  void markCaughtUp(const std::string& digest);
 };
 
 // A digest of files' names and contents (FNV-1a, 64 bits, as hex): equal
