@@ -128,6 +128,24 @@ int runCli(int argc, char** argv) {
   demo->add_flag("--smoke", demoFlags.smoke,
                  "The short run the tests make: the demo's smoke_args, no waiting; it must exit 0 within 30 s");
 
+  SlidesFlags slidesFlags;
+  bool checkDecks = false;
+  auto* slides = app.add_subcommand(
+      "slides",
+      "Present a lesson's deck (slides/NN-topic.md) full screen; keys: -> space PageDown next, <- PageUp "
+      "previous, g N Enter go to, Home/End, d demo, t restart the timer, q quit. When stdout is not a "
+      "terminal, prints the deck as text, slide after slide, with its notes");
+  slides->add_option("lesson", id, "A lesson (02, 02-reactor) or an exercise of it (default: the current lesson)");
+  slides->add_flag("--notes", slidesFlags.notes,
+                   "The speaker notes window, for a second terminal: follows the presenter, its keys move the deck");
+  slides->add_option("--theme", slidesFlags.theme, "dark (the default) or light, for projectors that wash out dark")
+      ->check(CLI::IsMember({"dark", "light"}));
+  slides->add_option("--start", slidesFlags.start, "The workshop's start, HH:MM, for the workshop clock in the footer");
+  slides->add_option("--break", slidesFlags.breaks, "A break, HH:MM+MINUTES, as agenda takes it; repeatable");
+  slides->add_flag("--check", checkDecks,
+                   "Check the decks instead (the course check): each parses, every slide fits 80x24, the "
+                   "time fits the talk minutes; without a lesson, every written lesson has a deck");
+
   std::string address;
   auto* connectCmd = app.add_subcommand(
       "connect", "A line client for the lessons' servers (instead of nc or telnet): lines you type go out with CRLF");
@@ -155,11 +173,13 @@ int runCli(int argc, char** argv) {
   }
 
   return guarded([&]() -> int {
+    if (*slides && checkDecks) return checkDecksCommand(Course::load(Paths::discover().root), id);
     Context c = Context::load();
     if (*list) return listCommand(c, json);
     if (*agenda) return agendaCommand(c, start, breaks, json, agendaNow);
     if (*show) return showLesson(c.course, lessonFor(c, id));
     if (*demo) return demoCommand(c, lessonFor(c, id), demoFlags);
+    if (*slides) return slidesCommand(c, lessonFor(c, id), slidesFlags);
     if (*hint) return hintCommand(c, *c.select(id).front());
     if (*solution) {
       auto chosen = c.select(id);

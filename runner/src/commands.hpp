@@ -96,6 +96,14 @@ struct DemoFlags {
   bool smoke = false;   // ctest's short run: smoke_args, never waits, must end in time and exit 0
 };
 
+// slides (cmd_slides.cpp): the terminal presenter, its notes window, the decks' check.
+struct SlidesFlags {
+  bool notes = false;                  // the notes window instead of the deck
+  std::string theme = "dark";          // "dark" or "light"
+  std::optional<std::string> start;    // the workshop clock: agenda's --start and --break
+  std::vector<std::string> breaks;
+};
+
 int listCommand(Context& context, bool json);
 // The lesson's live demo: built if needed, its question, Enter, then run in the foreground.
 int demoCommand(Context& context, const Lesson& lesson, const DemoFlags& flags);
@@ -113,6 +121,11 @@ int catchUpCommand(Context& context, const std::string& lesson, bool yes);
 int agendaCommand(Context& context, const std::optional<std::string>& start, const std::vector<std::string>& breaks,
                   bool json, bool now = false);
 twist::Deferred<int> connectCommand(twist::Reactor& reactor, const std::string& address, int stdinFd = 0, int stdoutFd = 1);
+// The lesson's deck, full screen (or as text when stdout is not a terminal), or its notes window.
+int slidesCommand(Context& context, const Lesson& lesson, const SlidesFlags& flags);
+// The decks' course check: every written lesson (or the one named) has a deck
+// that parses, fits 80x24 and its talk minutes. 0 when all do, 1 otherwise.
+int checkDecksCommand(const Course& course, const std::optional<std::string>& lesson);
 // No command, not in a terminal: where you are and what is next.
 int statusCommand(Context& context);
 // The short welcome printed before watch mode.

@@ -1,6 +1,9 @@
 // deck.cpp — slides/NN-topic.md parsed line by line (deck.hpp says the format).
 #include "deck.hpp"
 
+#include "markdown.hpp"
+#include "terminal.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -270,13 +273,72 @@ Deck parseDeck(std::string_view text, const std::filesystem::path& file) {
   return deck_parse::Parser(text, file).parse();
 }
 
-Deck loadDeck(const std::filesystem::path& file) {
+Deck loadDeck(const std::filesystem::path& file, const std::filesystem::path& shownAs) {
+  const std::filesystem::path& name = shownAs.empty() ? file : shownAs;
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw DeckError(file.string() + ": cannot read the deck (is the file there?)");
+  if (!in) throw DeckError(name.string() + ": cannot read the deck (is the file there?)");
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw DeckError(file.string() + ": cannot read the deck");
-  return parseDeck(text.str(), file);
+  if (in.bad()) throw DeckError(name.string() + ": cannot read the deck");
+  return parseDeck(text.str(), name);
+}
+
+std::vector<std::string> renderSlide(const Slide& slide, bool color, int width) {
+  RenderOptions options;
+  options.width = width;
+  options.color = color;
+  std::string text = renderMarkdown(slide.body, options);
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  while (!lines.empty() && deck_parse::isBlank(lines.back())) lines.pop_back();
+  return lines;
+}
+
+std::vector<std::string> deckProblems(const Deck& deck, double talkMinutes) {
+  std::vector<std::string> problems;
+  std::string file = deck.file.string();
+  for (const Slide& slide : deck.slides) {
+    std::string where = file + ":" + std::to_string(slide.line) + ": slide " + std::to_string(slide.number) +
+                        " '" + slide.title + "' ";
+    std::vector<std::string> lines = renderSlide(slide, false);
+    if (lines.size() > kSlideHeight)
+      problems.push_back(where + "is " + std::to_string(lines.size()) + " lines tall on the screen, " +
+                         std::to_string(lines.size() - kSlideHeight) + " over the " +
+                         std::to_string(kSlideHeight) + " that fit (cut it, or split it in two)");
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::size_t columns = term::displayWidth(lines[i]);
+      if (columns > static_cast<std::size_t>(kSlideWidth))
+        problems.push_back(where + "has a line " + std::to_string(columns) + " columns wide, " +
+                           std::to_string(columns - kSlideWidth) + " over the " + std::to_string(kSlideWidth) +
+                           " that fit (code is never wrapped: keep code lines to " +
+                           std::to_string(kSlideWidth - 4) + "): '" + std::string(deck_parse::trim(lines[i])) +
+                           "'");
+    }
+  }
+  double minutes = deck.minutes();
+  double low = 0.75 * talkMinutes;
+  auto fixed = [](double value) {
+    std::ostringstream out;
+    out.imbue(std::locale::classic());
+    out.precision(2);
+    out << std::fixed << value;
+    std::string text = out.str();
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+    return text;
+  };
+  if (minutes < low - 1e-9 || minutes > talkMinutes + 1e-9)
+    problems.push_back(file + ": the deck takes " + fixed(minutes) + " min at the notes' pace, outside " +
+                       fixed(low) + "-" + fixed(talkMinutes) + " (0.75 to 1 x the lesson's " +
+                       fixed(talkMinutes) + " talk minutes in lessons/course.json)" +
+                       (minutes > talkMinutes ? ": cut notes or slides" : ": the notes say too little"));
+  return problems;
 }
 
 std::filesystem::path deckPath(const std::filesystem::path& repoRoot, std::string_view lessonId) {

@@ -70,9 +70,28 @@ inline constexpr double kMinSlideMinutes = 0.5;
 // line, a deck with no slide.
 Deck parseDeck(std::string_view text, const std::filesystem::path& file);
 
-// Reads and parses a deck file. Throws DeckError ("file: cannot read ...")
-// when it cannot be read.
-Deck loadDeck(const std::filesystem::path& file);
+// Reads and parses a deck file; messages name it as `shownAs` when given
+// ("slides/02-reactor.md" rather than the whole path). Throws DeckError
+// ("file: cannot read ...") when it cannot be read.
+Deck loadDeck(const std::filesystem::path& file, const std::filesystem::path& shownAs = {});
+
+// What a slide may take on screen: the presenter draws it on 80x24 with a
+// 2-column margin each side and a 2-line footer (and 2 lines to spare).
+inline constexpr int kSlideWidth = 76;
+inline constexpr std::size_t kSlideHeight = 20;
+
+// A slide's title and body as the presenter draws them: renderMarkdown
+// (markdown.hpp, code highlighted) at `width`, one string a line, no line
+// break at the end.
+std::vector<std::string> renderSlide(const Slide& slide, bool color, int width = kSlideWidth);
+
+// What keeps a deck from being presented in its lesson's talk time on an
+// 80x24 terminal, one message each, empty when nothing does: a slide taller
+// than kSlideHeight or with a line wider than kSlideWidth (naming the file,
+// the slide's number, title and line, and by how much), and a deck whose
+// time is outside [0.75, 1] x talkMinutes (the deck is the talk, less the
+// questions).
+std::vector<std::string> deckProblems(const Deck& deck, double talkMinutes);
 
 // Where a lesson's deck lives: <repoRoot>/slides/<lessonId>.md.
 std::filesystem::path deckPath(const std::filesystem::path& repoRoot, std::string_view lessonId);
