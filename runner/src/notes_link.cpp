@@ -49,8 +49,8 @@ std::vector<std::string_view> words(std::string_view line) {
   }
 }
 
-// A count: decimal digits only, no sign, at most 9 of them.
-bool count(std::string_view text, std::size_t& out) {
+// A slide number or count: decimal digits only, no sign, at most 9 of them.
+bool slideCount(std::string_view text, std::size_t& out) {
   if (text.empty() || text.size() > 9) return false;
   if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
   std::from_chars(text.data(), text.data() + text.size(), out);
@@ -124,7 +124,7 @@ NotesParse parseKey(std::string_view line, const std::vector<std::string_view>& 
     }
   }
   if (w.size() == 3 && w[1] == "goto") {
-    if (!count(w[2], m.key.slide) || m.key.slide < 1 || m.key.slide > kMaxSlides)
+    if (!slideCount(w[2], m.key.slide) || m.key.slide < 1 || m.key.slide > kMaxSlides)
       return refuse(line, "expected a slide number from 1 after KEY goto");
     m.key.kind = K::go;
     return {m, ""};
@@ -142,7 +142,7 @@ NotesParse parseNotesLine(std::string_view line) {
   if (w[0] == "DECK") {
     if (w.size() != 3) return d::refuse(line, "expected DECK <lesson-id> <slides>");
     if (!d::lessonId(w[1])) return d::refuse(line, "a lesson id is 1 to 64 of A-Z a-z 0-9 . _ -");
-    if (!d::count(w[2], m.slides) || m.slides < 1 || m.slides > d::kMaxSlides)
+    if (!d::slideCount(w[2], m.slides) || m.slides < 1 || m.slides > d::kMaxSlides)
       return d::refuse(line, "expected a slide count from 1 to " + std::to_string(d::kMaxSlides));
     m.kind = NotesMessage::Kind::deck;
     m.lesson = std::string(w[1]);
@@ -150,7 +150,7 @@ NotesParse parseNotesLine(std::string_view line) {
   }
   if (w[0] == "SLIDE") {
     if (w.size() != 3) return d::refuse(line, "expected SLIDE <n> <slides>");
-    if (!d::count(w[1], m.slide) || !d::count(w[2], m.slides) || m.slides < 1 || m.slides > d::kMaxSlides ||
+    if (!d::slideCount(w[1], m.slide) || !d::slideCount(w[2], m.slides) || m.slides < 1 || m.slides > d::kMaxSlides ||
         m.slide < 1 || m.slide > m.slides)
       return d::refuse(line, "expected 1 <= n <= slides <= " + std::to_string(d::kMaxSlides));
     m.kind = NotesMessage::Kind::slide;

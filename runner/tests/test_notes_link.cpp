@@ -145,6 +145,26 @@ struct Room {
     return *wires.back();
   }
 
+  // The presenter shows `slide` of a deck, and its session file names it.
+  void presenting(const std::string& lesson, std::size_t slides, std::size_t slide) {
+    presenter.setDeck(lesson, slides);
+    presenter.setSlide(slide);
+    writeSession(dir, 4242, ::getpid());
+  }
+
+  // A notes window, started and connected, with what it was sent on connect carried.
+  struct Connected {
+    NotesClient& notes;
+    Wire& wire;
+  };
+  Connected connected() {
+    NotesClient& notes = window();
+    notes.start();
+    Wire& wire = accept(reactor.tcpClients.size() - 1);
+    wire.pump();
+    return {notes, wire};
+  }
+
   // A connection to the presenter from a client the test talks for by hand
   // (its end only records).
   Wire& raw(int peerPort) {
@@ -319,18 +339,10 @@ TEST_CASE("A notes window gets the presenter's deck, slide and timer on connect 
 
 TEST_CASE("The notes window's keys reach the presenter's handler, which moves every window") {
   Room room;
-  room.presenter.setDeck("02-reactor", 9);
-  room.presenter.setSlide(1);
-  writeSession(room.dir, 4242, ::getpid());
-  NotesClient& first = room.window();
-  NotesClient& second = room.window();
-  CHECK_FALSE(first.sendKey({Key::next}));  // not connected yet: dropped
-  first.start();
-  second.start();
-  Wire& a = room.accept(0);
-  Wire& b = room.accept(1);
-  a.pump();
-  b.pump();
+  CHECK_FALSE(room.window().sendKey({Key::next}));  // not connected: dropped
+  room.presenting("02-reactor", 9, 1);
+  auto [first, a] = room.connected();
+  auto [second, b] = room.connected();
   CHECK(room.presenter.windows() == 2);
 
   CHECK(first.sendKey({Key::next}));
@@ -378,14 +390,9 @@ TEST_CASE("Lines cut anywhere between reads, down to a byte at a time, give the 
 TEST_CASE("A notes window that sends a bad or overlong line is dropped, logged, and the presenter goes on") {
   Room room;
   NotesLog log;
-  room.presenter.setDeck("02-reactor", 9);
-  room.presenter.setSlide(1);
-  writeSession(room.dir, 4242, ::getpid());
-  NotesClient& good = room.window();
-  good.start();
-  Wire& a = room.accept(0);
+  room.presenting("02-reactor", 9, 1);
+  auto [good, a] = room.connected();
   Wire& bad = room.raw(40001);
-  a.pump();
   CHECK(room.presenter.windows() == 2);
 
   bad.presenterEnd->dataReceived("KEY jump\r\nKEY next\r\n");
@@ -423,16 +430,9 @@ TEST_CASE("A notes window that never reads is dropped once its unsent bytes pass
     return dynamic_cast<const twist::StringTransport&>(t).value().size();
   };
   room.presenter.maxUnsent = 1000;
-  room.presenter.setDeck("02-reactor", 500);
-  room.presenter.setSlide(1);
-  writeSession(room.dir, 4242, ::getpid());
-  NotesClient& reader = room.window();
-  NotesClient& stuck = room.window();
-  reader.start();
-  stuck.start();
-  Wire& a = room.accept(0);
-  Wire& b = room.accept(1);
-  a.pump();  // b is never pumped: its window reads nothing
+  room.presenting("02-reactor", 500, 1);
+  auto [reader, a] = room.connected();
+  auto [stuck, b] = room.connected();  // never carried again: its window reads nothing
 
   std::size_t droppedAt = 0;
   for (std::size_t slide = 2; slide <= 500; ++slide) {
@@ -509,13 +509,8 @@ TEST_CASE("A notes window started first waits, saying why, and connects once the
 
 TEST_CASE("When the presenter quits, the notes window keeps its view, waits, and follows the next presenter") {
   Room room;
-  room.presenter.setDeck("02-reactor", 9);
-  room.presenter.setSlide(5);
-  writeSession(room.dir, 4242, ::getpid());
-  NotesClient& notes = room.window();
-  notes.start();
-  Wire& wire = room.accept(0);
-  wire.pump();
+  room.presenting("02-reactor", 9, 5);
+  auto [notes, wire] = room.connected();
   writeSession(room.dir, 4242, 0);  // the presenter's exit: "pid" removed
   wire.close();
   CHECK_FALSE(notes.view().connected);
@@ -538,17 +533,9 @@ TEST_CASE("When the presenter quits, the notes window keeps its view, waits, and
 
 TEST_CASE("When a notes window quits, the presenter forgets it and goes on with the others") {
   Room room;
-  room.presenter.setDeck("02-reactor", 9);
-  room.presenter.setSlide(1);
-  writeSession(room.dir, 4242, ::getpid());
-  NotesClient& staying = room.window();
-  NotesClient& leaving = room.window();
-  staying.start();
-  leaving.start();
-  Wire& a = room.accept(0);
-  Wire& b = room.accept(1);
-  a.pump();
-  b.pump();
+  room.presenting("02-reactor", 9, 1);
+  auto [staying, a] = room.connected();
+  auto [leaving, b] = room.connected();
   twist::Deferred<void> stopped = leaving.stop();
   CHECK(b.toPresenter.disconnecting);
   twist::assertNoResult(stopped);
