@@ -224,6 +224,7 @@ class Presenter {
 
   void onByte(char byte) {
     for (const PresenterKey& key : decoder_.feed(byte)) apply(key);
+    if (finished_) return;
     // A lone Esc is a cancel once nothing followed it for a moment.
     if (escape_.active()) escape_.cancel();
     escape_ = reactor_.callLater(0.05, [this] {
@@ -322,8 +323,10 @@ class Presenter {
     if (escape_.active()) escape_.cancel();
     screen_.reset();  // the terminal back
     writeSession(false);
-    log_.reset();
-    notes_.stop().addBoth([this] { done_.callback(0); });
+    notes_.stop().addBoth([this] {
+      log_.reset();  // after the port's last words
+      done_.callback(0);
+    });
   }
 
   // .twistlings/slides-session.json, written whole (temp + rename); "pid"
@@ -395,6 +398,7 @@ class NotesWindow {
  private:
   void onByte(char byte) {
     for (const PresenterKey& key : decoder_.feed(byte)) apply(key);
+    if (finished_) return;
     if (escape_.active()) escape_.cancel();
     escape_ = reactor_.callLater(0.05, [this] {
       for (const PresenterKey& key : decoder_.flush()) apply(key);
@@ -480,8 +484,10 @@ class NotesWindow {
     if (ticker_.active()) ticker_.cancel();
     if (escape_.active()) escape_.cancel();
     screen_.reset();
-    log_.reset();
-    client_.stop().addBoth([this] { done_.callback(0); });
+    client_.stop().addBoth([this] {
+      log_.reset();
+      done_.callback(0);
+    });
   }
 
   twist::Reactor& reactor_;
@@ -518,9 +524,11 @@ int slidesCommand(Context& c, const Lesson& lesson, const SlidesFlags& flags) {
   if (flags.notes) {
     if (!term::isTerminal(1) || !term::isTerminal(0))
       throw UsageError("slides --notes is a window for a terminal (stdin and stdout must be one)");
+    // It outlives its reactor: its link is closed (stop fired) before react returns.
+    std::unique_ptr<NotesWindow> window;
     return react([&](twist::Reactor& reactor) {
-      auto window = std::make_shared<NotesWindow>(reactor, c, flags);
-      return window->run().addCallback([window](int code) { return code; });
+      window = std::make_unique<NotesWindow>(reactor, c, flags);
+      return window->run();
     });
   }
   std::string shown = "slides/" + lesson.id + ".md";
@@ -529,9 +537,12 @@ int slidesCommand(Context& c, const Lesson& lesson, const SlidesFlags& flags) {
     std::fputs(deckAsText(deck).c_str(), stdout);
     return 0;
   }
+  // It outlives its reactor (never destroyed by its own callbacks): its notes
+  // link is closed (stop fired) before react returns.
+  std::unique_ptr<Presenter> presenter;
   return react([&](twist::Reactor& reactor) {
-    auto presenter = std::make_shared<Presenter>(reactor, c, lesson, std::move(deck), flags);
-    return presenter->run().addCallback([presenter](int code) { return code; });
+    presenter = std::make_unique<Presenter>(reactor, c, lesson, std::move(deck), flags);
+    return presenter->run();
   });
 }
 
