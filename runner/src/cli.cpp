@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "doctor.hpp"
+#include "html_slides.hpp"
 #include "react.hpp"
 #include "show.hpp"
 #include "subprocess.hpp"
@@ -142,6 +143,12 @@ int runCli(int argc, char** argv) {
       ->check(CLI::IsMember({"dark", "light"}));
   slides->add_option("--start", slidesFlags.start, "The workshop's start, HH:MM, for the workshop clock in the footer");
   slides->add_option("--break", slidesFlags.breaks, "A break, HH:MM+MINUTES, as agenda takes it; repeatable");
+  std::string htmlDir;
+  auto* html = slides->add_option("--html", htmlDir,
+                                  "Write every deck as a self-contained HTML page, and an index, into DIR (default: "
+                                  "build/slides/): for a browser (s opens the speaker view) and print to PDF")
+                   ->option_text("[DIR]")
+                   ->expected(0, 1);
   slides->add_flag("--check", checkDecks,
                    "Check the decks instead (the course check): each parses, every slide fits 80x24, the "
                    "time fits the talk minutes; without a lesson, every written lesson has a deck");
@@ -173,6 +180,10 @@ int runCli(int argc, char** argv) {
   }
 
   return guarded([&]() -> int {
+    if (*slides && *html) {
+      Paths paths = Paths::discover();
+      return slidesHtmlCommand(Course::load(paths.root), paths, htmlDir.empty() ? std::nullopt : std::optional(htmlDir));
+    }
     if (*slides && checkDecks) return checkDecksCommand(Course::load(Paths::discover().root), id);
     Context c = Context::load();
     if (*list) return listCommand(c, json);
