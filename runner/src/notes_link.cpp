@@ -479,7 +479,11 @@ NotesClient::NotesClient(twist::IReactorTime& clock, twist::IReactorTCP& reactor
 
 NotesClient::~NotesClient() {
   alive_.reset();
+  // Still connected: against the rule in the header (ClientService's: the
+  // connection still refers to its factory when it closes). Said, so that it
+  // is found; the connection is cut so that at least no line reaches us.
   if (presenter_) {
+    notes_link_detail::log().error("NotesClient destroyed while connected: call stop() and wait for it first");
     presenter_->client_ = nullptr;
     presenter_->transport->abortConnection();
     presenter_ = nullptr;

@@ -68,8 +68,10 @@
 //   callbacks).
 // - NotesClient owns its ClientService, endpoint and factory. Call stop() and
 //   destroy it once stop's Deferred has fired, or after Reactor::run() has
-//   returned (the shutdown has lost its connection by then). The reactor and
-//   the clock must outlive it.
+//   returned (the shutdown has lost its connection by then): a connection
+//   still open refers to the service's factory when it closes (ClientService's
+//   rule), so destroying it connected is a use after free, which the
+//   destructor logs as an error. The reactor and the clock must outlive it.
 // - The callbacks (onKey, onChange) are copied in; they are called on the
 //   reactor's thread and must not destroy the object that calls them. An
 //   exception they throw is logged and contained.

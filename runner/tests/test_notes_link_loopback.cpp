@@ -155,3 +155,43 @@ TEST_CASE("Over loopback, a notes window that never reads is dropped once past m
   CHECK_THAT(logged[0], Contains("not reading") && Contains("more than 4096"));
   twist::assertReactorClean(reactor);
 }
+
+TEST_CASE("Over loopback, a presenter destroyed once stopped leaves its notes window waiting, which is then stopped and destroyed") {
+  testing::TempCourse dir;
+  twist::Reactor reactor;
+  Watchdog watchdog(reactor);
+  auto presenter = std::make_unique<NotesServer>([](const NotesKey&) {});
+  writeLiveSession(dir, presenter->listenLoopback(reactor), true);
+  presenter->setDeck("02-reactor", 9);
+  presenter->setSlide(4);
+  std::unique_ptr<NotesClient> notes;
+  int phase = 0;
+  notes = std::make_unique<NotesClient>(
+      reactor, reactor, slidesSessionFile(dir.root / ".twistlings"), [&](const PresenterView& v) {
+        if (phase == 0 && v.connected && v.slide == 4) {
+          phase = 1;
+          CHECK(presenter->windows() == 1);
+          writeLiveSession(dir, 1, false);
+          // Its window may still be closing when the port has closed: ~NotesServer detaches it.
+          presenter->stop().addCallback([&] { presenter.reset(); });
+        } else if (phase == 1 && !v.connected) {
+          phase = 2;
+          CHECK(v.slide == 4);
+          // Destroyed only once stopped, and not from inside its own callback.
+          notes->stop().addCallback([&] {
+            reactor.callLater(0, [&] {
+              notes.reset();
+              watchdog.cancel();
+              reactor.stop();
+            });
+          });
+        }
+      });
+  notes->start();
+  reactor.run(false);
+  CHECK_FALSE(watchdog.fired);
+  CHECK(phase == 2);
+  CHECK_FALSE(presenter);
+  CHECK_FALSE(notes);
+  twist::assertReactorClean(reactor);
+}
