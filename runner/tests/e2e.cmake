@@ -34,6 +34,15 @@ add_test(NAME "runner: a regression exercise says whether the test reproduces th
 set_tests_properties("runner: a regression exercise says whether the test reproduces the report, claims too much, or the fix is missing"
                      PROPERTIES TIMEOUT 900 FAIL_REGULAR_EXPRESSION "FAIL ")
 
+# catch-up for an attendee who fell behind (e2e_catch_up.sh): refused without a
+# terminal or --yes, "n" changes nothing, "y" puts the references in place with
+# the attendee's exact bytes in the backups and every other file untouched, and
+# list shows them caught up. Nothing is built, so it takes seconds.
+add_test(NAME "runner: catch-up keeps the attendee's files, puts the references in place and marks them caught up"
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/tests/e2e_catch_up.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:twistlings>)
+set_tests_properties("runner: catch-up keeps the attendee's files, puts the references in place and marks them caught up"
+                     PROPERTIES TIMEOUT 300 FAIL_REGULAR_EXPRESSION "FAIL ")
+
 # Runners that share a build tree take turns; an interrupted one leaves it usable
 # (e2e_concurrency.sh). Its copy builds the runner too (through the driver), so
 # it takes a few minutes: in the plain build only. What it tests is processes

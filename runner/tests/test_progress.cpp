@@ -159,3 +159,31 @@ TEST_CASE("the files digest changes with a file's content, name, or absence") {
   fs::remove(b);
   CHECK(filesDigest({a, b}) != before);
 }
+
+TEST_CASE("caught up is saved apart from done, and only a pass of other files than the reference makes it done") {
+  TempDir dir;
+  {
+    Progress p = Progress::load(dir.path);
+    p.of("03-callbacks/session").markCaughtUp("ref1");
+    p.save();
+  }
+  Progress again = Progress::load(dir.path);
+  ExerciseProgress& session = again.of("03-callbacks/session");
+  CHECK(session.caughtUp);
+  CHECK(session.caughtUpDigest == "ref1");
+  CHECK_FALSE(session.done);
+  CHECK_THAT(slurp(dir.path / "progress.json"), twist_catch::Contains("\"caught_up\": true"));
+  session.markPassed("ref1");
+  CHECK(session.caughtUp);
+  CHECK_FALSE(session.done);
+  session.markPassed("mine");
+  CHECK(session.done);
+  CHECK(session.passDigest == "mine");
+  CHECK_FALSE(session.caughtUp);
+  again.save();
+  CHECK_THAT(slurp(dir.path / "progress.json"), !twist_catch::Contains("caught_up"));
+  INFO("a done exercise caught up (reset, then catch-up) is not done");
+  session.markCaughtUp("ref2");
+  CHECK_FALSE(session.done);
+  CHECK(session.passDigest.empty());
+}
