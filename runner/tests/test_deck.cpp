@@ -3,6 +3,11 @@
 // refusal naming file:line so the instructor can fix the deck.
 #include "deck.hpp"
 
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <sstream>
 #include <string>
 
 #include "twist_catch.hpp"
@@ -204,4 +209,49 @@ TEST_CASE("a lesson's deck lives in slides/ under its id") {
                return std::string();
              }()),
              StartsWith("/nonexistent/slides/02-reactor.md: cannot read"));
+}
+
+TEST_CASE("mutated decks either parse into numbered, titled, timed slides or are refused naming file:line") {
+  // A small fuzz: the repository's 02-reactor deck (or a fixture when absent) with bytes flipped,
+  // lines dropped and separators inserted, 3000 times from a fixed seed.
+  std::string seed;
+  {
+    std::ifstream in(std::filesystem::path(TWISTLINGS_TEST_SOURCE_DIR) / "slides" / "02-reactor.md");
+    std::ostringstream text;
+    text << in.rdbuf();
+    seed = text.str();
+  }
+  if (seed.empty()) seed = "<!-- lesson: 02-reactor -->\n# One\n```cpp\nx\n```\nNote:\nTime: 1 min\n\n---\n\n# Two\n";
+  const std::string pieces[] = {"\n---\n", "\n\n---\n\n", "```", "~~~", "\nNote:\n", "\nTime: 2 min\n", "# ", "\r", "\n"};
+  std::mt19937 random(12345);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text = seed;
+    int edits = 1 + static_cast<int>(random() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      std::size_t at = random() % text.size();
+      switch (random() % 3) {
+        case 0: text[at] = static_cast<char>(random() % 256); break;
+        case 1: text.erase(at, random() % 40); break;
+        default: text.insert(at, pieces[random() % std::size(pieces)]); break;
+      }
+    }
+    CAPTURE(round);
+    try {
+      Deck deck = parse(text);
+      REQUIRE_FALSE(deck.slides.empty());
+      std::size_t line = 0;
+      for (std::size_t i = 0; i < deck.slides.size(); ++i) {
+        const Slide& slide = deck.slides[i];
+        CHECK(slide.number == i + 1);
+        CHECK(slide.line > line);
+        line = slide.line;
+        CHECK_FALSE(slide.title.empty());
+        CHECK(slide.minutes > 0);
+        CHECK(std::isfinite(slide.minutes));
+        renderSlide(slide, true);
+      }
+    } catch (const DeckError& e) {
+      CHECK_THAT(std::string(e.what()), StartsWith("slides/02-reactor.md:"));
+    }
+  }
 }
