@@ -8,6 +8,7 @@
 // it a key), SIGTERM and SIGHUP (uv_signal: the presenter quits as with q),
 // an exception (FullScreen's destructor). While it is in full screen, twist's
 // log goes to .twistlings/slides.log instead of over the slide.
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include <uv.h>
@@ -107,12 +108,22 @@ class FullScreen {
   void enter() {
     if (entered_) return;
     writeOut("\x1b[?1049h\x1b[?25l\x1b[2J");
+    // libuv's tty handle may put its own descriptor in place of stdin and
+    // closes it with the handle: stdin is kept aside, for the demo after.
+    savedStdin_ = ::dup(STDIN_FILENO);
     keyboard_ = std::make_unique<Keyboard>(reactor_, onByte_);
     entered_ = true;
   }
   void leave() {
     if (!entered_) return;
     keyboard_.reset();  // the terminal's mode back (uv_tty_reset_mode)
+    if (savedStdin_ >= 0) {
+      ::dup2(savedStdin_, STDIN_FILENO);
+      ::close(savedStdin_);
+      savedStdin_ = -1;
+      int flags = ::fcntl(STDIN_FILENO, F_GETFL);
+      if (flags >= 0) ::fcntl(STDIN_FILENO, F_SETFL, flags & ~O_NONBLOCK);  // blocking, as a program expects
+    }
     writeOut("\x1b[0m\x1b[?25h\x1b[?1049l");
     entered_ = false;
   }
@@ -123,6 +134,7 @@ class FullScreen {
   std::unique_ptr<SignalWatch> resize_;
   std::vector<std::unique_ptr<SignalWatch>> quit_;
   bool entered_ = false;
+  int savedStdin_ = -1;
 };
 
 // Twist's log into .twistlings/slides.log while the screen is ours.
