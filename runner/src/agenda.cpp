@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <stdexcept>
@@ -34,10 +35,11 @@ std::vector<const AgendaItem*> Agenda::missing() const {
 std::string Agenda::clock(int offset) const {
   char text[16];
   if (startClock) {
-    int t = (*startClock + offset) % kDay;
+    int t = ((*startClock + offset) % kDay + kDay) % kDay;  // before midnight too (agenda --now before the start)
     std::snprintf(text, sizeof text, "%02d:%02d", t / 60, t % 60);
   } else {
-    std::snprintf(text, sizeof text, "+%d:%02d", offset / 60, offset % 60);
+    int minutes = std::abs(offset);
+    std::snprintf(text, sizeof text, "%s%d:%02d", offset < 0 ? "-" : "+", minutes / 60, minutes % 60);
   }
   return text;
 }

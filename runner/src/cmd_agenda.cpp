@@ -333,10 +333,11 @@ std::optional<SlidesSessionPlace> lastSlidesSession(const Context& c, const Agen
   try {
     nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
     // A session of another day would read as a time today: not this workshop's.
-    if (doc.is_object() && doc.contains("updated") && doc["updated"].is_number() &&
-        nowUnix - doc["updated"].get<double>() > 12 * 3600) {
-      none = "the last one in " + shown + " is more than 12 hours old";
-      return std::nullopt;
+    if (doc.is_object() && doc.contains("updated") && doc["updated"].is_number()) {
+      double age = nowUnix - doc["updated"].get<double>();
+      if (age > 12 * 3600) none = "the last one in " + shown + " is more than 12 hours old";
+      if (age < -5 * 60) none = "the last one in " + shown + " was written after now (is TWISTLINGS_NOW set?)";
+      if (!none.empty()) return std::nullopt;
     }
     auto offsetOf = [&agenda](double unix) { return offsetOfDayMinute(agenda, dayMinuteOf(unix)); };
     auto alive = [](long long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; };

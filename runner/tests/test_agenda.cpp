@@ -3,6 +3,8 @@
 // written yet said to be so, and bad options refused naming the option.
 #include "agenda.hpp"
 
+#include <cstdlib>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "temp_course.hpp"
@@ -222,12 +224,17 @@ TEST_CASE("agenda --json is the same timeline as data") {
   CHECK(nlohmann::json::parse(agendaJson(offsets))["start"].is_null());
 }
 
-TEST_CASE("the agenda command reads the plan and exits 2 for a bad option") {
-  testing::TempCourse t;
+// A plan of 02-reactor (7 + 13) and 03-callbacks (4 + 6), with 02 written.
+static void planTwoWriteOne(testing::TempCourse& t) {
   t.write("lessons/course.json",
           R"({"title":"t","minutes":30,"lessons":[{"id":"02-reactor","title":"R","minutes":{"talk":7,"hands_on":13}},)"
           R"({"id":"03-callbacks","title":"C","minutes":{"talk":4,"hands_on":6}}]})");
   t.lesson("02-reactor", {{"countdown"}}, 7, 13);
+}
+
+TEST_CASE("the agenda command reads the plan and exits 2 for a bad option") {
+  testing::TempCourse t;
+  planTwoWriteOne(t);
   Context c = t.context();
   CHECK(agendaCommand(c, std::string("9.30"), {}, false) == 2);
   CHECK(agendaCommand(c, std::string("09:30"), {"09:35"}, false) == 2);
@@ -257,4 +264,173 @@ TEST_CASE("why a break moved is shown whole, on its own line when the row has no
     if (line.rfind("  ", 0) == 0) CHECK(term::displayWidth(line) <= 80);  // the rows, the notes, the legend
   INFO("a wide terminal: on the break's own row");
   CHECK_THAT(rowOf(renderAgenda(a, false, 200), "break"), twist_catch::Contains("asked for 10:30, during 05-transport"));
+}
+
+// ---- agenda --now -------------------------------------------------------------
+// The ten lessons from 09:00: 00-intro 0-10 (talk to 6), 01-install 10-20,
+// 02-reactor 20-40, 03-callbacks 40-55 (talk to 46), 04-deferreds 55-80 ...
+
+TEST_CASE("now is placed in a lesson's talk or hands-on, a break, before the start or after the end") {
+  Agenda a = buildAgenda(tenLessons(), 9 * 60, {parseBreak("10:00+15", true)});  // placed at 80, after 04
+  using Phase = AgendaPosition::Phase;
+  struct Row {
+    double offset;
+    Phase phase;
+    const char* id;   // "" for none, "break"
+    double into, left;
+  };
+  // The break moved 05-transport later: it starts at 95.
+  const Row rows[] = {{-5, Phase::Before, "", 5, 0},          {0, Phase::Talk, "00-intro", 0, 6},
+                      {8.5, Phase::HandsOn, "00-intro", 2.5, 1.5}, {45.5, Phase::Talk, "03-callbacks", 5.5, 0.5},
+                      {85, Phase::Break, "break", 5, 10},     {95, Phase::Talk, "05-transport", 0, 7},
+                      {static_cast<double>(a.end() + 7), Phase::After, "", 7, 0}};
+  for (const Row& r : rows) {
+    INFO("at " << r.offset);
+    AgendaPosition p = positionAt(a, r.offset);
+    CHECK(p.phase == r.phase);
+    std::string id = p.item == nullptr ? "" : p.item->kind == AgendaItem::Kind::Break ? "break" : p.item->id;
+    CHECK(id == r.id);
+    CHECK(p.into == r.into);
+    CHECK(p.left == r.left);
+  }
+}
+
+TEST_CASE("a time of day is an offset from the start, within twelve hours either side, across midnight too") {
+  Agenda a = buildAgenda(tenLessons(), 9 * 60, {});
+  CHECK(offsetOfDayMinute(a, 10 * 60 + 0.5) == 60.5);
+  CHECK(offsetOfDayMinute(a, 8 * 60 + 50) == -10);
+  Agenda late = buildAgenda(tenLessons(), 23 * 60 + 30, {});
+  CHECK(offsetOfDayMinute(late, 10) == 40);
+  CHECK(offsetOfDayMinute(late, 23 * 60) == -30);
+}
+
+TEST_CASE("the slides session's gap: a late start, an overrunning talk, a deck ahead, a finished and a left deck") {
+  Agenda a = buildAgenda(tenLessons(), 9 * 60, {});
+  SlidesSessionPlace s{"03-callbacks", 4, 9, 52, 54, true};
+  SECTION("presenting: a talk begun 12 minutes late is 12 minutes behind, whatever minute of it") {
+    CHECK(scheduleGap(a, s, 55)->behind == 12);
+    CHECK(scheduleGap(a, s, 57.5)->behind == 12);
+    CHECK(scheduleGap(a, s, 57.5)->at == 57.5);
+  }
+  SECTION("presenting: every minute over the talk's minutes is a minute behind") {
+    s.started = 40;
+    CHECK(scheduleGap(a, s, 46)->behind == 0);
+    CHECK(scheduleGap(a, s, 50)->behind == 4);
+  }
+  SECTION("presenting early is ahead") {
+    s.started = 35;
+    CHECK(scheduleGap(a, s, 37)->behind == -5);
+  }
+  SECTION("a deck shown to its last slide: its talk ended when it closed, the hands-on began") {
+    SlidesSessionPlace late{"03-callbacks", 9, 9, 40, 50, false}, early{"03-callbacks", 9, 9, 40, 44, false};
+    CHECK(scheduleGap(a, late, 70)->behind == 4);
+    CHECK(scheduleGap(a, late, 70)->at == 50);
+    CHECK(scheduleGap(a, early, 70)->behind == -2);
+  }
+  SECTION("a deck left before its last slide: the talk as far as it went") {
+    CHECK(scheduleGap(a, SlidesSessionPlace{"03-callbacks", 4, 9, 42, 45, false}, 70)->behind == 2);
+  }
+  SECTION("a lesson not on the agenda has no gap") {
+    s.lesson = "99-nothing";
+    CHECK_FALSE(scheduleGap(a, s, 55).has_value());
+  }
+}
+
+TEST_CASE("the session file is read with its times as offsets and its pid judged alive or not") {
+  auto offsetOf = [](double unix) { return (unix - 1000) / 60; };
+  auto alive = [](long long pid) { return pid == 42; };
+  std::string text = R"({"lesson":"03-callbacks","slide":4,"slides":9,"started":1600,"updated":1720,"port":5000,"pid":42})";
+  SlidesSessionPlace s = parseSlidesSession(text, offsetOf, alive);
+  CHECK(s.lesson == "03-callbacks");
+  CHECK(s.slide == 4);
+  CHECK(s.slides == 9);
+  CHECK(s.started == 10);
+  CHECK(s.updated == 12);
+  CHECK(s.live);
+  CHECK_FALSE(parseSlidesSession(R"({"lesson":"03-callbacks","slide":4,"slides":9,"started":1600,"updated":1720,"pid":7})",
+                                 offsetOf, alive).live);
+  INFO("left in place at the presenter's exit, without its pid");
+  CHECK_FALSE(parseSlidesSession(R"({"lesson":"03-callbacks","slide":9,"slides":9,"started":1600,"updated":1720})",
+                                 offsetOf, alive).live);
+  auto refusal = [&](const std::string& bad) {
+    try {
+      parseSlidesSession(bad, offsetOf, alive);
+    } catch (const std::runtime_error& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  CHECK_THAT(refusal("{ half"), twist_catch::Contains("not a JSON object"));
+  CHECK_THAT(refusal(R"({"lesson":"03-callbacks","slide":4,"started":1,"updated":2})"), twist_catch::Contains("\"slides\""));
+  CHECK_THAT(refusal(R"({"lesson":"03-callbacks","slide":10,"slides":9,"started":1,"updated":2})"),
+             twist_catch::Contains("slide 10 of 9"));
+}
+
+TEST_CASE("agenda --now says where the plan has the room, the slides session and the gap, or why there is none") {
+  Agenda a = buildAgenda(tenLessons(), 9 * 60, {});
+  std::string text = renderNow(a, 57.5, std::nullopt, "there is no file");
+  CHECK_THAT(text, twist_catch::Contains("Now 09:57"));
+  CHECK_THAT(text, twist_catch::Contains("Plan:   04-deferreds, the talk: 2 min in, 7 min left (hands-on from 10:04)"));
+  CHECK_THAT(text, twist_catch::Contains("Slides: no session: there is no file"));
+  SlidesSessionPlace live{"03-callbacks", 4, 9, 52, 54, true};
+  text = renderNow(a, 57.5, live, "");
+  CHECK_THAT(text, twist_catch::Contains("03-callbacks, slide 4 of 9, presenting now: 5 min of its 6-min talk used"));
+  CHECK_THAT(text, twist_catch::Contains("12 min behind the plan"));
+  SlidesSessionPlace done{"03-callbacks", 9, 9, 40, 44, false};
+  text = renderNow(a, 60, done, "");
+  CHECK_THAT(text, twist_catch::Contains("shown to its last slide; closed at 09:44"));
+  CHECK_THAT(text, twist_catch::Contains("2 min ahead of the plan (at 09:44)"));
+  CHECK_THAT(renderNow(a, 200, std::nullopt, ""), twist_catch::Contains("the workshop ended at 12:00, 20 min ago"));
+  nlohmann::json doc = nlohmann::json::parse(nowJson(a, 57.5, live, ""));
+  CHECK(doc["plan"]["phase"] == "talk");
+  CHECK(doc["plan"]["lesson"] == "04-deferreds");
+  CHECK(doc["behind"] == 12);
+  CHECK(doc["slides"]["live"] == true);
+  CHECK(nlohmann::json::parse(nowJson(a, 57.5, std::nullopt, "why"))["no_slides"] == "why");
+}
+
+TEST_CASE("the agenda --now command reads the clock from TWISTLINGS_NOW and the session file, and needs --start") {
+  testing::TempCourse t;
+  planTwoWriteOne(t);
+  t.lesson("03-callbacks", {{"session"}}, 4, 6);
+  Context c = t.context();
+  ::setenv("TWISTLINGS_NOW", "09:25", 1);
+  int status = -1;
+  CHECK(agendaCommand(c, std::nullopt, {}, false, true) == 2);
+  std::string printed = testing::stdoutOf([&] { status = agendaCommand(c, std::string("09:00"), {}, false, true); });
+  CHECK(status == 0);
+  CHECK_THAT(printed, twist_catch::Contains("Plan:   03-callbacks, hands-on: 1 min in, 5 min left (the lesson ends 09:30)"));
+  CHECK_THAT(printed, twist_catch::Contains("slides-session.json does not exist"));
+  // The deck of 02-reactor shown to its end from 09:03 to 09:12: its talk planned to end at 09:07.
+  std::time_t now = std::time(nullptr);
+  std::tm tm = *std::localtime(&now);
+  tm.tm_hour = 9, tm.tm_min = 3, tm.tm_sec = 0, tm.tm_isdst = -1;
+  long long started = static_cast<long long>(std::mktime(&tm));
+  t.write(".twistlings/slides-session.json", R"({"lesson":"02-reactor","slide":11,"slides":11,"started":)" +
+                                                 std::to_string(started) + R"(,"updated":)" +
+                                                 std::to_string(started + 9 * 60) + R"(,"port":1})");
+  printed = testing::stdoutOf([&] { status = agendaCommand(c, std::string("09:00"), {}, true, true); });
+  CHECK(status == 0);
+  nlohmann::json doc = nlohmann::json::parse(printed);
+  CHECK(doc["behind"] == 5);
+  CHECK(doc["measured_at"] == "09:12");
+  INFO("a session written after now is not this workshop's");
+  t.write(".twistlings/slides-session.json", R"({"lesson":"02-reactor","slide":1,"slides":11,"started":)" +
+                                                 std::to_string(started) + R"(,"updated":)" +
+                                                 std::to_string(started + 40 * 60) + "}");
+  printed = testing::stdoutOf([&] { status = agendaCommand(c, std::string("09:00"), {}, false, true); });
+  CHECK_THAT(printed, twist_catch::Contains("was written after now"));
+  ::setenv("TWISTLINGS_NOW", "9h25", 1);
+  CHECK(agendaCommand(c, std::string("09:00"), {}, false, true) == 2);
+  ::unsetenv("TWISTLINGS_NOW");
+}
+
+TEST_CASE("clock times before the start read as times of day, or as minus from the start without one") {
+  Agenda a = buildAgenda(tenLessons(), 0, {});  // from midnight
+  CHECK(a.clock(-10) == "23:50");
+  Agenda offsets = buildAgenda(tenLessons(), std::nullopt, {});
+  CHECK(offsets.clock(-65) == "-1:05");
+  CHECK(offsets.clock(65) == "+1:05");
+  CHECK_THAT(renderNow(buildAgenda(tenLessons(), 9 * 60, {}), -25, std::nullopt, ""),
+             twist_catch::Contains("Now 08:35"));
 }

@@ -225,3 +225,32 @@ TEST_CASE("a reference that cannot be read is named, and nothing is replaced") {
   }
   CHECK(bytesOf(t.root / "exercises/02-reactor/countdown.cpp") == "starter\n");
 }
+
+TEST_CASE("a file shared with a passed exercise is never replaced, and a file shared by two is replaced once") {
+  testing::TempCourse t;
+  auto exercise = [](const std::string& name, const std::string& files) {
+    return R"({"name":")" + name + R"(","files":[)" + files + R"(],"tests":["t.cpp"],"timeout_s":10,"hints":["a","b","c"]})";
+  };
+  t.write("lessons/02-reactor/lesson.json",
+          R"({"id":"02-reactor","title":"R","minutes":{"talk":5,"hands_on":15},"exercises":[)" +
+              exercise("one", R"("loop.hpp","one.cpp")") + "," + exercise("two", R"("loop.hpp","two.cpp")") + "," +
+              exercise("three", R"("clock.hpp","three.cpp")") + "," + exercise("four", R"("clock.hpp","four.cpp")") + "]}");
+  t.lesson("03-callbacks", {{"session"}});
+  for (std::string file : {"loop.hpp", "one.cpp", "two.cpp", "clock.hpp", "three.cpp", "four.cpp"}) {
+    t.write("exercises/02-reactor/" + file, "mine: " + file + "\n");
+    t.write("solutions/02-reactor/" + file, "reference: " + file + "\n");
+  }
+  Context c = t.context();
+  c.progress.of("02-reactor/one").markPassed("d");
+  CatchUpPlan plan = planCatchUp(c.course, c.progress, "03");
+  REQUIRE(plan.items.size() == 3);
+  fs::path backup = newBackupFolder(c.paths);
+  REQUIRE(applyCatchUp(plan, c.course, c.progress, backup) == "");
+  INFO("loop.hpp is one's, which passed: two gets its own file only");
+  CHECK(bytesOf(t.root / "exercises/02-reactor/loop.hpp") == "mine: loop.hpp\n");
+  CHECK(bytesOf(t.root / "exercises/02-reactor/two.cpp") == "reference: two.cpp\n");
+  INFO("clock.hpp, shared by three and four, neither passed: replaced once, its backup the attendee's");
+  CHECK(bytesOf(t.root / "exercises/02-reactor/clock.hpp") == "reference: clock.hpp\n");
+  CHECK(bytesOf(backup / "exercises/02-reactor/clock.hpp") == "mine: clock.hpp\n");
+  CHECK(plan.files() == 4);  // two.cpp, clock.hpp, three.cpp, four.cpp
+}
