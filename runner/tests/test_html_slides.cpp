@@ -4,6 +4,7 @@
 // notes kept out of the slides, and a deck's Markdown unable to make markup.
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <string>
 #include <string_view>
@@ -199,4 +200,49 @@ TEST_CASE("The export writes a page for each of the course's decks and an index"
   Deck deck = loadDeck(deckPath(course.root(), written.front().stem().string()));
   CHECK(occurrences(first, "<section class=\"slide\"") == deck.slides.size());
   fs::remove_all(dir);
+}
+
+TEST_CASE("No Markdown makes a tag, an attribute or a link target outside the renderer's own (seeded property run)") {
+  // Pieces a hostile or careless deck might hold, joined at random.
+  const std::vector<std::string> pieces = {
+      "<script>", "</script>", "<img src=x onerror=alert(1)>", "<a href='javascript:x'>", "<!-- ", " -->",
+      "<div>\n", "\n\n", "\n", "```", "```cpp\n", "`", "[", "](", ")", "![", "javascript:", "JAVASCRIPT:",
+      "data:", "&#106;", "&lt;", "&", "\"", "'", " onclick=\"x\"", "<", ">", "* ", "1. ", "> ", "# ", "| a | b |\n",
+      "|---|---|\n", "- [x] ", "http://a/b", "<http://a>", "<javascript:x>", "word", " ", "\\", "***", "~~"};
+  const std::regex tag("<(/?)([A-Za-z0-9]+)([^>]*)>");
+  const std::regex attribute("\\s([a-z-]+)(=\"([^\"]*)\")?");
+  const std::vector<std::string> tags = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "code", "pre",
+                                         "span", "em", "strong", "a", "img", "table", "thead", "tbody", "tr", "th",
+                                         "td", "blockquote", "hr", "br", "del", "input"};
+  const std::vector<std::string> attributes = {"href", "src", "alt", "title", "class", "data-lang", "align",
+                                               "type", "checked", "disabled", "start"};
+  std::minstd_rand random(12);
+  size_t neutralized = 0, escaped = 0;  // the runs that met each defence, so the property is not vacuous
+  for (int run = 0; run < 3000; ++run) {
+    std::string markdown;
+    int n = 1 + static_cast<int>(random() % 24);
+    for (int i = 0; i < n; ++i) markdown += pieces[random() % pieces.size()];
+    std::string html = markdownToHtml(markdown);
+    neutralized += html.find("href=\"#\"") != std::string::npos ? 1 : 0;
+    escaped += html.find("&lt;script&gt;") != std::string::npos ? 1 : 0;
+    for (std::sregex_iterator t(html.begin(), html.end(), tag), end; t != end; ++t) {
+      std::string name = (*t)[2];
+      INFO("markdown: " << markdown << "\nhtml: " << html);
+      REQUIRE(std::find(tags.begin(), tags.end(), name) != tags.end());
+      std::string attrs = (*t)[3];
+      for (std::sregex_iterator a(attrs.begin(), attrs.end(), attribute); a != end; ++a) {
+        std::string attr = (*a)[1];
+        REQUIRE(std::find(attributes.begin(), attributes.end(), attr) != attributes.end());
+        if (attr == "href" || attr == "src") {
+          std::string url = (*a)[3];
+          std::string lower;
+          for (char c : url) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          REQUIRE(lower.find("javascript") == std::string::npos);
+          REQUIRE(lower.rfind("data:", 0) == std::string::npos);
+        }
+      }
+    }
+  }
+  CHECK(neutralized > 100);
+  CHECK(escaped > 100);
 }
