@@ -41,6 +41,18 @@ void writeOut(const std::string& text) {
 
 ScreenSize screenSize() { return {term::width(), term::height()}; }
 
+// A key's or a signal's handler, with what it throws logged (to slides.log
+// while the screen is ours) and contained: libuv's C callbacks must not see it.
+template <class F>
+void contained(const char* what, F&& f) {
+  static const twist::Logger log{"twistlings.slides"};
+  try {
+    f();
+  } catch (const std::exception& e) {
+    log.error("{what}: {error}", {{"what", what}, {"error", e.what()}});
+  }
+}
+
 // The screen's lines, drawn from the top-left, each clearing what was left of it.
 void paint(const std::vector<std::string>& lines) {
   std::string out = "\x1b[H";
@@ -65,7 +77,7 @@ class SignalWatch {
           auto* self = static_cast<Handle*>(s->data);
           if (self->onSignal) {
             auto onSignal = self->onSignal;  // it may destroy this watch
-            onSignal();
+            contained("a signal's handler", onSignal);
           }
         },
         signo);
@@ -92,7 +104,8 @@ class FullScreen {
  public:
   FullScreen(twist::Reactor& reactor, std::function<void(char)> onByte, std::function<void()> onResize,
              std::function<void()> onQuitSignal)
-      : reactor_(reactor), onByte_(std::move(onByte)) {
+      : reactor_(reactor),
+        onByte_([onByte = std::move(onByte)](char byte) { contained("a key's handler", [&] { onByte(byte); }); }) {
     enter();
     resize_ = std::make_unique<SignalWatch>(reactor, SIGWINCH, std::move(onResize));
     for (int signo : {SIGTERM, SIGHUP, SIGINT}) quit_.push_back(std::make_unique<SignalWatch>(reactor, signo, onQuitSignal));
