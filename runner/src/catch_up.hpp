@@ -9,9 +9,10 @@
 // "Not passed" is what progress.json records, not a fresh grading: grading
 // every earlier exercise would take minutes of compiling, while the room
 // moves on. An exercise that passes but was never checked is therefore
-// caught up too (its files are in the backups). When progress was lost
-// (progress.json missing while the files are not the starters) the plan says
-// which exercises are unknown, and the command refuses until verify has run.
+// caught up too (its files are in the backups). So is one whose progress was
+// lost (progress.json missing while the files are not the starters, as on a
+// clone edited before any check): the plan lists them as unknown, and the
+// command says so; a check of the attendee's own version makes one done.
 //
 // Stretch exercises are never caught up: they are off the workshop's path.
 //
@@ -40,7 +41,7 @@ struct CatchUpPlan {
   std::string lesson;                           // caught up to: "03-callbacks"
   std::vector<CatchUpItem> items;               // in course order
   std::vector<const Exercise*> passed;          // core, recorded as passed: left alone
-  std::vector<const Exercise*> unknown;         // core, not checked since progress was lost
+  std::vector<const Exercise*> unknown;         // of items: not checked since progress was lost
   std::vector<const Exercise*> stretch;         // of the earlier lessons: left alone
   size_t alreadyCaughtUp = 0;                   // caught up before, still the reference: left alone
 

@@ -68,6 +68,9 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
     VerdictContext vc = c.verdictContext(*e);
     vc.verbose = flags.verbose;
     std::printf("%s", renderVerdict(r, *e, vc, c.paint).c_str());
+    if (r.verdict == Verdict::Pass && !flags.solution && c.progress.get(e->id()).caughtUp)
+      std::printf("%s\n", c.paint.cyan("This is the reference catch-up put in place: it stays caught up. A pass of your "
+                                        "own version makes it done (yours is in .twistlings/backups/).").c_str());
     if (r.verdict == Verdict::Pass && !flags.solution && !coreDoneSaid) {
       std::string note = c.coreDoneNote(*e);  // said once, not after each exercise of a lesson
       coreDoneSaid = !note.empty();

@@ -7,8 +7,10 @@
 # references are in place of the core exercises of 00 to 02 not passed, the
 # backups hold the attendee's exact bytes, and every other file (the passed
 # exercise, the stretch ones, lesson 03 on) is as it was; list shows them
-# caught up; a second catch-up has nothing to do. Nothing is built: catch-up
-# reads progress, it does not grade.
+# caught up; a second catch-up has nothing to do. Then the same workspace
+# without any progress.json (edited before a first check): every core
+# exercise before 03 is caught up, the edited ones kept. Nothing is built:
+# catch-up reads progress, it does not grade.
 #
 # usage: e2e_catch_up.sh SOURCE_DIR RUNNER
 set -u
@@ -123,6 +125,18 @@ expect "again: no second backup" [ "$(find "$repo/.twistlings/backups" -mindepth
 run catch-up 42
 expect "an unknown lesson: exit code 2 (got $code)" [ "$code" = 2 ]
 expect "an unknown lesson: the lessons are listed" contains "$out" "03-callbacks"
+
+# --- a fresh workspace edited before any check: no progress.json at all ----------------------
+rm -rf "$repo/.twistlings" "$repo/exercises" && cp -a "$work/before" "$repo/exercises"
+run catch-up 03 --yes
+expect "no progress.json: exit code 0 (got $code)" [ "$code" = 0 ]
+expect "no progress.json: it says nothing is recorded as passed" contains "$out" "is recorded as passed"
+expect "no progress.json: hello, edited but never checked, is caught up too" contains "$out" "Caught up 4 exercises"
+backup=$(find "$repo/.twistlings/backups" -mindepth 1 -maxdepth 1 -type d | head -n1)
+expect "no progress.json: the backup of countdown holds the attendee's exact bytes" \
+  cmp -s "${backup:-/none}/exercises/02-reactor/countdown.cpp" "$work/before/02-reactor/countdown.cpp"
+expect "no progress.json: the backup of hello holds the attendee's exact bytes" \
+  cmp -s "${backup:-/none}/exercises/01-install/hello.cpp" "$work/before/01-install/hello.cpp"
 
 echo "$failures failure(s)"
 [ "$failures" = 0 ]

@@ -200,16 +200,21 @@ TEST_CASE("the catch-up command refuses without a terminal and --yes, and change
   CHECK_THAT(said, twist_catch::Contains("Nothing to catch up"));
 }
 
-TEST_CASE("with progress lost, catch-up refuses until verify has told what passes") {
+TEST_CASE("with progress lost, what is not recorded as passed is caught up too, and catch-up says so") {
   testing::TempCourse t;
   threeLessons(t);
+  t.write("exercises/02-reactor/countdown.cpp", "mine, never checked\n");
   Context c = t.context();
   c.progress.setIncomplete(true);
-  c.progress.of("02-reactor/countdown").checked = true;
+  c.progress.of("02-reactor/heartbeat").checked = true;
   CatchUpPlan plan = planCatchUp(c.course, c.progress, "04");
-  CHECK(idsOf(plan.unknown) == std::vector<std::string>{"02-reactor/heartbeat", "03-callbacks/session"});
-  CHECK(catchUpCommand(c, "04", true) == 2);
-  CHECK(bytesOf(t.root / "exercises/02-reactor/countdown.cpp") == "starter\n");
+  CHECK(idsOf(plan.unknown) == std::vector<std::string>{"02-reactor/countdown", "03-callbacks/session"});
+  int status = -1;
+  std::string said = testing::stdoutOf([&] { status = catchUpCommand(c, "04", true); });
+  CHECK(status == 0);
+  CHECK_THAT(said, twist_catch::Contains("none of 02-reactor/countdown, 03-callbacks/session is recorded as passed"));
+  CHECK(bytesOf(t.root / "exercises/02-reactor/countdown.cpp") == "reference of countdown\n");
+  CHECK(c.state(*c.course.find("02-reactor/countdown")) == ExerciseState::CaughtUp);
 }
 
 TEST_CASE("a reference that cannot be read is named, and nothing is replaced") {
