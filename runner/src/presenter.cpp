@@ -45,6 +45,42 @@ std::string baseStyle(const DrawOptions& options) {
   return options.theme == Theme::light ? "\x1b[0;30;107m" : "\x1b[0;97;40m";
 }
 
+// The light theme's palette: the renderer's yellow, cyan, green and magenta
+// (markdown.hpp, highlight.hpp) are chosen for dark backgrounds and wash out
+// on white; each becomes a darker shade of itself (256-colour codes).
+std::string darkerColours(const std::string& line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size();) {
+    if (line.compare(i, 2, "\x1b[") != 0) {
+      out += line[i++];
+      continue;
+    }
+    std::size_t end = line.find_first_of("ABCDEFGHJKSTfhlmnsu", i + 2);
+    if (end == std::string::npos || line[end] != 'm') {
+      std::size_t stop = end == std::string::npos ? line.size() : end + 1;
+      out.append(line, i, stop - i);
+      i = stop;
+      continue;
+    }
+    std::string params = line.substr(i + 2, end - i - 2), mapped;
+    std::size_t start = 0;
+    while (start <= params.size()) {
+      std::size_t semi = params.find(';', start);
+      if (semi == std::string::npos) semi = params.size();
+      std::string code = params.substr(start, semi - start);
+      if (code == "33") code = "38;5;130";       // yellow -> brown
+      else if (code == "36") code = "38;5;24";   // cyan -> dark teal
+      else if (code == "32") code = "38;5;28";   // green -> dark green
+      else if (code == "35") code = "38;5;90";   // magenta -> dark purple
+      mapped += (mapped.empty() ? "" : ";") + code;
+      start = semi + 1;
+    }
+    out += "\x1b[" + mapped + "m";
+    i = end + 1;
+  }
+  return out;
+}
+
 // One screen line: with colour, on the theme's background (every reset in
 // it brings the theme back) and filled to the width, so the background
 // covers the screen; without, the text as it is.
@@ -52,6 +88,7 @@ std::string themed(std::string line, const DrawOptions& options) {
   std::size_t columns = static_cast<std::size_t>(std::max(1, options.size.columns));
   line = cutToWidth(line, columns);
   if (!options.color) return line;
+  if (options.theme == Theme::light) line = darkerColours(line);
   std::string base = baseStyle(options);
   std::string out = base;
   for (std::size_t i = 0; i < line.size();) {

@@ -205,8 +205,14 @@ TEST_CASE("the light and dark themes put every line on their background, and no 
     CHECK(line.rfind("\x1b[0;30;107m", 0) == 0);
     CHECK(term::displayWidth(line) == 80);  // filled, so the background covers the screen
   }
+  // On white, the renderer's yellow (inline code, numbers) and cyan (## titles) become darker shades.
+  std::string lightScreen = joined(drawPresenter(threeSlides(), at(3), clock, light));
+  CHECK(lightScreen.find("38;5;130m") != std::string::npos);
+  CHECK(lightScreen.find("38;5;24m") != std::string::npos);
+  CHECK(lightScreen.find("\x1b[33m") == std::string::npos);
   DrawOptions dark;
   CHECK(drawPresenter(threeSlides(), at(2), clock, dark)[0].rfind("\x1b[0;97;40m", 0) == 0);
+  CHECK(joined(drawPresenter(threeSlides(), at(3), clock, dark)).find("\x1b[33m") != std::string::npos);
   for (const std::string& line : drawPresenter(threeSlides(), at(2), clock, plain80x24()))
     CHECK(line.find('\x1b') == std::string::npos);
 }
