@@ -58,7 +58,9 @@ std::string nextStep(const Context& c) {
   }
   if (e->stretch) {
     int left = t.stretch - t.stretchDone;
-    return changed + "Every core exercise passes: that is the workshop's path, done. " +
+    // Caught-up exercises are off the path, but they are the reference, not the attendee's pass.
+    std::string passes = t.caughtUp > 0 ? "Every core exercise passes or is caught up" : "Every core exercise passes";
+    return changed + passes + ": that is the workshop's path, done. " +
            "For when you have time, the stretch exercises (" + std::to_string(left) + " left): next is " +
            c.paint.bold(e->id()) + ", " + c.paint.bold("./twistlings check " + e->id()) + ".\n";
   }
