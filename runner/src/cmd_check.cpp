@@ -82,6 +82,18 @@ twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& c, std::vect
   co_return worst;
 }
 
+const char* verifyWord(Verdict verdict, bool referenceInPlace) {
+  switch (verdict) {
+    case Verdict::Pass: return referenceInPlace ? "caught up" : "pass";
+    case Verdict::Fail: return "fail";
+    case Verdict::CompileError: return "no build";
+    case Verdict::Crash: return "crash";
+    case Verdict::Timeout: return "timeout";
+    case Verdict::Error: return "error";
+  }
+  return "error";
+}
+
 twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool solutions) {
   std::vector<const Exercise*> exercises = c.course.exercises();
   // The whole verify is one turn (build_lock.hpp): its build of everything, then each grading.
@@ -127,16 +139,7 @@ twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& c, bool sol
     caughtUp += reference;
     (e->stretch ? stretchPassed : corePassed) += r.verdict == Verdict::Pass && !reference;
     worst = std::max(worst, exitCodeOf(r));
-    const char* word = "";
-    switch (r.verdict) {
-      case Verdict::Pass: word = "pass"; break;
-      case Verdict::Fail: word = "fail"; break;
-      case Verdict::CompileError: word = "no build"; break;
-      case Verdict::Crash: word = "crash"; break;
-      case Verdict::Timeout: word = "timeout"; break;
-      case Verdict::Error: word = "error"; break;
-    }
-    if (reference) word = "caught up";
+    const char* word = verifyWord(r.verdict, reference);
     std::string result = reference ? c.paint.cyan(word) : r.verdict == Verdict::Pass ? c.paint.green(word) : c.paint.red(word);
     char line[256];
     std::snprintf(line, sizeof line, "%-31s %s%*s %3d/%-3zu  %4.1f s", e->id().c_str(), result.c_str(),

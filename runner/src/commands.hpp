@@ -110,6 +110,9 @@ int demoCommand(Context& context, const Lesson& lesson, const DemoFlags& flags);
 twist::Deferred<int> checkCommand(twist::Reactor& reactor, Context& context, std::vector<const Exercise*> exercises,
                                   CheckFlags flags);
 twist::Deferred<int> verifyCommand(twist::Reactor& reactor, Context& context, bool solutions);
+// The result column of verify's table: "pass", "fail", "no build"...; a pass of the reference catch-up put in
+// place (referenceInPlace) is "caught up".
+const char* verifyWord(Verdict verdict, bool referenceInPlace);
 twist::Deferred<int> watchCommand(twist::Reactor& reactor, Context& context, const Exercise* start, bool poll,
                                   bool welcome);
 int hintCommand(Context& context, const Exercise& exercise);

@@ -264,3 +264,10 @@ TEST_CASE("a file shared with a passed exercise is never replaced, and a file sh
   CHECK(bytesOf(backup / "exercises/02-reactor/clock.hpp") == "mine: clock.hpp\n");
   CHECK(plan.files() == 4);  // two.cpp, clock.hpp, three.cpp, four.cpp
 }
+
+TEST_CASE("verify's table says caught up for a pass of the reference catch-up put in place, and fail for a failure") {
+  CHECK(std::string(verifyWord(Verdict::Pass, true)) == "caught up");
+  CHECK(std::string(verifyWord(Verdict::Pass, false)) == "pass");
+  CHECK(std::string(verifyWord(Verdict::Fail, true)) == "fail");
+  CHECK(std::string(verifyWord(Verdict::CompileError, false)) == "no build");
+}
