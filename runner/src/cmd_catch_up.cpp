@@ -45,7 +45,7 @@ int catchUpCommand(Context& c, const std::string& lesson, bool yes) {
                              .c_str());
   if (!plan.passed.empty()) std::printf("Left as they are, passed: %s.\n", idsOf(plan.passed).c_str());
   if (!plan.stretch.empty())
-    std::printf("Left as they are, stretch (off the workshop's path): %s.\n", idsOf(plan.stretch).c_str());
+    std::printf("Stretch, not caught up (off the workshop's path): %s.\n", idsOf(plan.stretch).c_str());
   fs::path backup = newBackupFolder(c.paths);
   std::string kept = fs::relative(backup, c.paths.root).string();
   if (plan.files() > 0) std::printf("Your versions are kept in %s/.\n", kept.c_str());

@@ -196,7 +196,7 @@ TEST_CASE("the catch-up command refuses without a terminal and --yes, and change
   std::string said = testing::stdoutOf([&] { status = withoutTerminal([&] { return catchUpCommand(c, "03", true); }); });
   CHECK(status == 0);
   CHECK_THAT(said, twist_catch::Contains("02-reactor/countdown"));
-  CHECK_THAT(said, twist_catch::Contains("Left as they are, stretch (off the workshop's path): 02-reactor/timeout"));
+  CHECK_THAT(said, twist_catch::Contains("Stretch, not caught up (off the workshop's path): 02-reactor/timeout"));
   CHECK_THAT(said, twist_catch::Contains("Caught up 2 exercises (2 files replaced)"));
   CHECK(bytesOf(t.root / "exercises/02-reactor/countdown.cpp") == "reference of countdown\n");
   INFO("saved in progress.json");
