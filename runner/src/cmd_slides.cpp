@@ -206,6 +206,34 @@ Theme themeOf(const std::string& name) {
   throw UsageError("--theme is 'dark' or 'light', not '" + name + "'");
 }
 
+// The bytes typed, decoded into keys for `apply`. A lone Esc is a cancel once
+// nothing has followed it for 50 ms (an arrow key's bytes come together).
+// Lives as long as its owner, which must outlive the reactor's calls to it.
+class KeyInput {
+ public:
+  KeyInput(twist::Reactor& reactor, std::function<void(const PresenterKey&)> apply)
+      : reactor_(reactor), apply_(std::move(apply)) {}
+  ~KeyInput() { cancel(); }
+  // `finished`: the owner quit while applying these keys; nothing more is armed then.
+  void feed(char byte, const bool& finished) {
+    for (const PresenterKey& key : decoder_.feed(byte)) apply_(key);
+    if (finished) return;
+    cancel();
+    escape_ = reactor_.callLater(0.05, [this] {
+      for (const PresenterKey& key : decoder_.flush()) apply_(key);
+    });
+  }
+  void cancel() {
+    if (escape_.active()) escape_.cancel();
+  }
+
+ private:
+  twist::Reactor& reactor_;
+  std::function<void(const PresenterKey&)> apply_;
+  KeyDecoder decoder_;
+  twist::DelayedCall escape_;
+};
+
 // The presenter: one deck, its keys, its clocks, its notes windows.
 class Presenter {
  public:
@@ -247,15 +275,7 @@ class Presenter {
  private:
   double talkSecondsUsed() const { return reactor_.seconds() - timerStart_; }
 
-  void onByte(char byte) {
-    for (const PresenterKey& key : decoder_.feed(byte)) apply(key);
-    if (finished_) return;
-    // A lone Esc is a cancel once nothing followed it for a moment.
-    if (escape_.active()) escape_.cancel();
-    escape_ = reactor_.callLater(0.05, [this] {
-      for (const PresenterKey& key : decoder_.flush()) apply(key);
-    });
-  }
+  void onByte(char byte) { keys_.feed(byte, finished_); }
 
   void notesKey(const NotesKey& key) {
     using Kind = PresenterKey::Kind;
@@ -345,7 +365,7 @@ class Presenter {
     if (finished_) return;
     finished_ = true;
     if (ticker_.active()) ticker_.cancel();
-    if (escape_.active()) escape_.cancel();
+    keys_.cancel();
     screen_.reset();  // the terminal back
     writeSession(false);
     notes_.stop().addBoth([this] {
@@ -386,14 +406,14 @@ class Presenter {
   NotesServer notes_;
   DrawOptions options_;
   PresenterState state_;
-  KeyDecoder decoder_;
+  KeyInput keys_{reactor_, [this](const PresenterKey& key) { apply(key); }};
   int talkMinutes_ = 0;
   double timerStart_ = 0;
   int port_ = 0;
   std::string message_;
   std::unique_ptr<LogToFile> log_;
   std::unique_ptr<FullScreen> screen_;
-  twist::DelayedCall ticker_, escape_;
+  twist::DelayedCall ticker_;
   bool finished_ = false;
   twist::Deferred<int> done_;
 };
@@ -421,14 +441,7 @@ class NotesWindow {
   }
 
  private:
-  void onByte(char byte) {
-    for (const PresenterKey& key : decoder_.feed(byte)) apply(key);
-    if (finished_) return;
-    if (escape_.active()) escape_.cancel();
-    escape_ = reactor_.callLater(0.05, [this] {
-      for (const PresenterKey& key : decoder_.flush()) apply(key);
-    });
-  }
+  void onByte(char byte) { keys_.feed(byte, finished_); }
 
   // Keys move the presenter's deck; `g` N Enter is typed here and sent as one goto.
   void apply(const PresenterKey& key) {
@@ -507,7 +520,7 @@ class NotesWindow {
     if (finished_) return;
     finished_ = true;
     if (ticker_.active()) ticker_.cancel();
-    if (escape_.active()) escape_.cancel();
+    keys_.cancel();
     screen_.reset();
     client_.stop().addBoth([this] {
       log_.reset();
@@ -520,13 +533,13 @@ class NotesWindow {
   std::optional<Agenda> agenda_;
   NotesClient client_;
   DrawOptions options_;
-  KeyDecoder decoder_;
+  KeyInput keys_{reactor_, [this](const PresenterKey& key) { apply(key); }};
   PresenterState typing_;
   std::optional<Deck> deck_;
   std::string problem_, problemFor_;
   std::unique_ptr<LogToFile> log_;
   std::unique_ptr<FullScreen> screen_;
-  twist::DelayedCall ticker_, escape_;
+  twist::DelayedCall ticker_;
   bool finished_ = false;
   twist::Deferred<int> done_;
 };
