@@ -352,6 +352,7 @@ struct Library {
 constexpr Library kLibraries[] = {
     {"libuv", "libuv", "libuv", "", "1.40"},
     {"md4c", "md4c", "md4c", "", ""},
+    {"md4c-html", "md4c-html", "md4c-html", "", ""},
     {"nlohmann_json", "nlohmann-json", "nlohmann_json", "nlohmann_json", "3.10"},
     {"CLI11", "cli11", "CLI11", "CLI11", ""},
     {"Catch2", "catch2", "catch2", "Catch2", ""},

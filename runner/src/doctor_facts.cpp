@@ -80,6 +80,8 @@ std::string_view humanName(std::string_view requirement) {
   if (requirement == "nlohmann-json") return "nlohmann_json >= 3.10";
   if (requirement == "cli11") return "CLI11";
   if (requirement == "md4c") return "md4c";
+  if (requirement == "md4c-html") return "md4c-html (md4c's HTML renderer, for the HTML slides)";
+  if (requirement == "chromium") return "Chromium (optional: the HTML slides' browser test)";
   if (requirement == "twisted") return "Python's Twisted";
   if (requirement == "mold") return "the mold linker (optional)";
   throw std::invalid_argument("unknown requirement '" + std::string(requirement) + "'");
@@ -107,7 +109,9 @@ std::string packageFor(std::string_view requirement, std::string_view packageMan
       {"nlohmann-json", "nlohmann-json3-dev", "json-devel", "nlohmann-json"},
       {"cli11", "libcli11-dev", "cli11-devel", "cli11"},
       {"md4c", "libmd4c-dev", "md4c-devel", "md4c"},
+      {"md4c-html", "libmd4c-html0-dev", "md4c-devel", "md4c"},
       {"twisted", "python3-twisted", "python3-twisted", ""},
+      {"chromium", "chromium", "chromium", ""},  // tests only: the HTML slides in a browser
       {"mold", "mold", "mold", ""},  // optional: quicker links (macOS's linker is not mold's)
   };
   for (const Row& row : table) {

@@ -23,7 +23,8 @@ std::string_view firstLine(std::string_view text);
 
 // The requirements, named as the driver script names them (its REQUIREMENTS).
 inline constexpr std::string_view kRequirements[] = {"compiler", "cmake",         "ninja", "pkg-config", "libuv",
-                                                      "catch2",   "nlohmann-json", "cli11", "md4c"};
+                                                      "catch2",   "nlohmann-json", "cli11", "md4c",
+                                                      "md4c-html"};
 
 // "apt", "dnf", "brew" or "none", as the driver decides: `chosen` (the value
 // of $TWISTLINGS_PKG_MANAGER, "" when unset) when given — it must be one of
