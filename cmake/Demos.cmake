@@ -13,6 +13,11 @@ foreach(demo_source ${COURSE_DEMO_SOURCES})
   add_executable(${demo_name} ${demo_source})
   target_link_libraries(${demo_name} PRIVATE twist)
 endforeach()
+# Lesson 08's narrator runs twist's chat_service example as its child: the
+# demo's build (`twistlings demo 08` builds graceful_stop alone) makes it too.
+if(TARGET graceful_stop AND TARGET chat_service)
+  add_dependencies(graceful_stop chat_service)
+endif()
 
 # Every lesson's demo, read from its lesson.json (as the runner reads it,
 # runner/src/course.cpp): the program must be one this build makes, and the
