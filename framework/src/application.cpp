@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "twist/error.hpp"
 #include "twist/failure.hpp"
 #include "twist/logger.hpp"
 
@@ -260,13 +261,18 @@ RetryPolicy backoffPolicy(double initialDelay, double maxDelay, double factor, s
 
 // Your protocol inside the service's: everything is relayed to it, and its
 // connectionLost is followed by the service's (Twisted: _ReconnectingProtocolProxy).
+// It keeps the service's factory alive: the connector that closes the
+// connection calls the factory's doStop after the proxy's connectionLost.
 class ClientService::Proxy : public Protocol {
  public:
-  Proxy(std::unique_ptr<Protocol> inner, ClientService& service)
-      : inner(std::move(inner)), service_(service), alive_(service.alive_) {}
+  Proxy(std::unique_ptr<Protocol> inner, ClientService& service, std::shared_ptr<DisconnectFactory> keep)
+      : inner(std::move(inner)), service_(service), alive_(service.alive_), keep_(std::move(keep)) {}
   void connectionMade() override { inner->makeConnection(*transport); }
-  void dataReceived(std::string_view data) override { inner->dataReceived(data); }
+  void dataReceived(std::string_view data) override {
+    if (inner) inner->dataReceived(data);
+  }
   void connectionLost(Failure reason) override {
+    if (!inner) return;  // detached: your protocol has heard it already
     inner->connected = false;
     try {
       inner->connectionLost(reason);
@@ -276,44 +282,74 @@ class ClientService::Proxy : public Protocol {
     }
     notify();
   }
-  bool wantsHalfClose() const override { return inner->wantsHalfClose(); }
-  void readConnectionLost() override { inner->readConnectionLost(); }
-  void writeConnectionLost() override { inner->writeConnectionLost(); }
+  bool wantsHalfClose() const override { return inner && inner->wantsHalfClose(); }
+  void readConnectionLost() override {
+    if (inner) inner->readConnectionLost();
+  }
+  void writeConnectionLost() override {
+    if (inner) inner->writeConnectionLost();
+  }
+
+  // The service is being destroyed: the connection is aborted, your protocol
+  // hears connectionLost(ConnectionAborted) now and is destroyed, and what the
+  // connection does later reaches neither it nor the service.
+  void detach() {
+    std::unique_ptr<Protocol> gone = std::move(inner);
+    transport->abortConnection();
+    gone->connected = false;
+    callContained(applicationLog(), "connectionLost", [&] { gone->connectionLost(Failure(ConnectionAborted())); });
+  }
 
   std::unique_ptr<Protocol> inner;
 
  private:
-  // A service destroyed against its contract is not called back.
   void notify() {
-    if (!alive_.expired()) service_.clientDisconnected();
+    if (alive_.expired()) return;
+    if (service_.proxy_ == this) service_.proxy_ = nullptr;
+    service_.clientDisconnected();
   }
   ClientService& service_;
   std::weak_ptr<bool> alive_;
+  std::shared_ptr<DisconnectFactory> keep_;
 };
 
-class ClientService::DisconnectFactory : public Factory {
+// Shared by the service and its connection's proxy, so that it outlives
+// both; once the service is gone it is detached and forwards nothing.
+class ClientService::DisconnectFactory : public Factory, public std::enable_shared_from_this<DisconnectFactory> {
  public:
-  DisconnectFactory(Factory& wrapped, ClientService& service) : wrapped_(wrapped), service_(service) {}
+  DisconnectFactory(Factory& wrapped, ClientService& service) : wrapped_(&wrapped), service_(&service) {}
   std::unique_ptr<Protocol> buildProtocol(const Address& addr) override {
-    std::unique_ptr<Protocol> inner = wrapped_.buildProtocol(addr);
+    if (!service_) return nullptr;  // the connector drops the connection
+    std::unique_ptr<Protocol> inner = wrapped_->buildProtocol(addr);
     if (!inner) return nullptr;
-    auto proxy = std::make_unique<Proxy>(std::move(inner), service_);
+    auto proxy = std::make_unique<Proxy>(std::move(inner), *service_, shared_from_this());
     proxy->factory = this;
     return proxy;
   }
-  void startFactory() override { wrapped_.doStart(); }
-  void stopFactory() override { wrapped_.doStop(); }
+  void startFactory() override {
+    if (wrapped_) wrapped_->doStart();
+  }
+  void stopFactory() override {
+    if (wrapped_) wrapped_->doStop();
+  }
+  // The service is being destroyed: your factory's doStart is balanced now
+  // (it must not be called after the service is gone), and not again later.
+  void detach() {
+    Factory* wrapped = std::exchange(wrapped_, nullptr);
+    service_ = nullptr;
+    if (numPorts > 0) callContained(applicationLog(), "doStop", [&] { wrapped->doStop(); });
+  }
 
  private:
-  Factory& wrapped_;
-  ClientService& service_;
+  Factory* wrapped_;
+  ClientService* service_;
 };
 
 ClientService::ClientService(IReactorTime& clock, std::unique_ptr<IStreamClientEndpoint> endpoint, Factory& factory,
                              RetryPolicy retryPolicy, std::string description)
     : clock_(clock),
       endpoint_(std::move(endpoint)),
-      proxyFactory_(std::make_unique<DisconnectFactory>(factory, *this)),
+      proxyFactory_(std::make_shared<DisconnectFactory>(factory, *this)),
       retryPolicy_(retryPolicy ? std::move(retryPolicy) : backoffPolicy()),
       description_(description.empty() ? std::string("its endpoint") : std::move(description)) {
   if (!endpoint_) throw std::invalid_argument("ClientService: a null endpoint");
@@ -324,10 +360,26 @@ ClientService::ClientService(IReactorTime& clock, IReactorTCP& reactor, std::str
     : ClientService(clock, clientFromString(reactor, description), factory, std::move(retryPolicy),
                     std::string(description)) {}
 
+// Nothing it leaves behind calls back into it, or into your factory or
+// protocol: the retry is cancelled, an attempt cancelled, a connection
+// aborted and its proxy detached, the factory detached.
 ClientService::~ClientService() {
   alive_.reset();  // the callbacks and protocols still around see it expired
   if (retryCall_.active()) retryCall_.cancel();
   if (state_ == State::connecting && connectionInProgress_) connectionInProgress_->cancel();
+  if (Proxy* proxy = std::exchange(proxy_, nullptr)) proxy->detach();
+  proxyFactory_->detach();
+  // Still started and held by no proxy: a connector will call its doStop, maybe
+  // on its way out of the very call that destroys us (a failed attempt whose
+  // errback destroys the service). It lives until the next pass of the loop.
+  if (proxyFactory_->numPorts > 0 && proxyFactory_.use_count() == 1) {
+    try {
+      clock_.callLater(0, [keep = proxyFactory_] {});
+    } catch (...) {
+      applicationLog().failure("ClientService '{service}' destroyed: cannot keep its factory for its connector",
+                               Failure::current(), {{"service", name()}});
+    }
+  }
 }
 
 Deferred<Protocol*> ClientService::whenConnected(std::optional<int> failAfterFailures) {
@@ -420,19 +472,21 @@ void ClientService::connect() {
   connectionInProgress_ = attempt;
   attempt.addCallbacks(
       [this, alive](Protocol* proxy) {
-        if (!alive.expired()) connectionMade(static_cast<Proxy*>(proxy)->inner.get());
+        if (!alive.expired()) connectionMade(static_cast<Proxy*>(proxy));
       },
       [this, alive](Failure& why) {
         if (!alive.expired()) connectionFailed(why);
       });
 }
 
-void ClientService::connectionMade(Protocol* protocol) {
+void ClientService::connectionMade(Proxy* proxy) {
+  Protocol* protocol = proxy->inner.get();
   switch (state_) {
     case State::connecting:
       state_ = State::connected;
       failedAttempts_ = 0;
       current_ = protocol;
+      proxy_ = proxy;
       unawait(protocol);
       break;
     case State::disconnecting:
@@ -440,6 +494,7 @@ void ClientService::connectionMade(Protocol* protocol) {
       // Not in Twisted's machine: the attempt completed although it was
       // cancelled. Close it; its connectionLost moves the machine on.
       current_ = protocol;
+      proxy_ = proxy;
       protocol->transport->loseConnection();
       break;
     default:

@@ -961,3 +961,90 @@ TEST_CASE("services on a real Reactor: ClientService retries a refused port unti
   CHECK_FALSE(server->port());
   CHECK(CloseFirst::seen == 2);
 }
+
+namespace {
+// Journals what happens to one client connection, and to its factory.
+struct Journaled : twist::Protocol {
+  static inline std::vector<std::string>* journal = nullptr;
+  void connectionMade() override { journal->push_back("made"); }
+  void connectionLost(twist::Failure why) override {
+    journal->push_back(why.check<twist::ConnectionAborted>() ? "lost: aborted" : "lost: " + why.getErrorMessage());
+  }
+};
+struct JournaledFactory : twist::Factory {
+  std::unique_ptr<twist::Protocol> buildProtocol(const twist::Address&) override {
+    return std::make_unique<Journaled>();
+  }
+  void startFactory() override { Journaled::journal->push_back("factory started"); }
+  void stopFactory() override { Journaled::journal->push_back("factory stopped"); }
+};
+// A TCP client endpoint that counts its connect() calls.
+struct CountingEndpoint : twist::TCP4ClientEndpoint {
+  CountingEndpoint(twist::IReactorTCP& reactor, int port, int& calls)
+      : TCP4ClientEndpoint(reactor, "127.0.0.1", port), calls(calls) {}
+  Deferred<twist::Protocol*> connect(twist::Factory& factory) override {
+    ++calls;
+    return TCP4ClientEndpoint::connect(factory);
+  }
+  int& calls;
+};
+}  // namespace
+
+// Before, the closing connection called the service's factory after the
+// service was freed (a heap-use-after-free under ASan); the factory is freed
+// here too, so a call into it after the destructor would be one as well.
+TEST_CASE("services on a real Reactor: a ClientService destroyed while connected aborts the connection, and the loop runs on without calling it, its factory or its protocol") {
+  twist::Reactor reactor;
+  twist_test::Watchdog dog(reactor);
+  std::vector<std::string> journal;
+  Journaled::journal = &journal;
+  auto serverFactory = twist::Factory::forProtocol<Probe>();
+  auto server = twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *serverFactory);
+  server->startService();
+  REQUIRE(server->port());
+  auto clientFactory = std::make_unique<JournaledFactory>();
+  auto client = std::make_unique<twist::ClientService>(
+      reactor, reactor, "tcp:127.0.0.1:" + std::to_string(server->port()->getHost().port), *clientFactory);
+  client->startService();
+  client->whenConnected().addCallback([&](twist::Protocol*) {
+    journal.push_back("destroying");
+    client.reset();
+    clientFactory.reset();
+    journal.push_back("destroyed");
+    reactor.callLater(0.1, [&] { server->stopService().addCallback([&] { reactor.stop(); }); });
+  });
+  reactor.run();
+  Journaled::journal = nullptr;
+  REQUIRE_FALSE(dog.fired);
+  CHECK(journal == std::vector<std::string>{"factory started", "made", "destroying", "lost: aborted", "factory stopped",
+                                            "destroyed"});
+}
+
+TEST_CASE("services on a real Reactor: a ClientService destroyed while a retry is pending makes no further attempt, and the loop runs on past the retry") {
+  twist::Reactor reactor;
+  twist_test::Watchdog dog(reactor);
+  auto factory = twist::Factory::forProtocol<Probe>();
+  // A free port: listen on port 0, then stop listening.
+  auto probe = twist::strportsService(reactor, "tcp:0:interface=127.0.0.1", *factory);
+  probe->startService();
+  REQUIRE(probe->port());
+  int port = probe->port()->getHost().port;
+  int calls = 0;
+  std::unique_ptr<twist::ClientService> client;
+  std::string refused;
+  probe->stopService().addCallback([&] {
+    client = std::make_unique<twist::ClientService>(reactor, std::make_unique<CountingEndpoint>(reactor, port, calls),
+                                                    *factory, [](int) { return 0.02; });
+    client->startService();
+    client->whenConnected(1).addErrback([&](twist::Failure f) -> twist::Protocol* {
+      refused = f.getErrorMessage();
+      client.reset();  // the retry is pending: it fires in 0.02 s unless cancelled
+      reactor.callLater(0.1, [&] { reactor.stop(); });
+      return nullptr;
+    });
+  });
+  reactor.run();
+  REQUIRE_FALSE(dog.fired);
+  CHECK_THAT(refused, Contains("ECONNREFUSED"));
+  CHECK(calls == 1);
+}

@@ -271,12 +271,18 @@ RetryPolicy backoffPolicy(double initialDelay = 1.0, double maxDelay = 60.0, dou
 // the exception escape). Not in twist: Twisted's prepareConnection hook.
 //
 // Ownership: the clock, the endpoint's reactor and the factory must outlive
-// the service, and the service must outlive its connection: destroy it after
-// its stopService Deferred has fired (the destructor cancels a pending retry
-// or attempt but cannot wait for a connection to close). The Protocol* given
-// is valid until its connectionLost has returned. The service owns the
-// endpoint; your protocol runs inside a wrapper protocol of the service's,
-// which relays connectionLost to it (Twisted's _ReconnectingProtocolProxy).
+// the service; the connection need not. Stopping first (stopService, then
+// its Deferred) is the graceful way, but the service may be destroyed in any
+// state, and nothing then calls back into it, your factory or your protocol:
+// the destructor cancels a pending retry or an attempt in progress, aborts a
+// connection (your protocol hears connectionLost(ConnectionAborted) from the
+// destructor, and is destroyed), and balances your factory's doStart with its
+// doStop. A stopService or whenConnected Deferred still pending then never
+// fires. The Protocol* given is valid until its connectionLost has returned.
+// The service owns the endpoint; your protocol runs inside a wrapper protocol
+// of the service's, which relays connectionLost to it (Twisted's
+// _ReconnectingProtocolProxy). Twisted has no destructor: a ClientService
+// dropped while connected stays referenced by its connection.
 class ClientService : public Service {
  public:
   ClientService(IReactorTime& clock, std::unique_ptr<IStreamClientEndpoint> endpoint, Factory& factory,
@@ -301,7 +307,7 @@ class ClientService : public Service {
   // Twisted's machine inputs.
   void start();
   Deferred<void> stop();
-  void connectionMade(Protocol* protocol);
+  void connectionMade(Proxy* proxy);
   void connectionFailed(const Failure& why);
   void reconnect();
   void clientDisconnected();
@@ -316,7 +322,7 @@ class ClientService : public Service {
 
   IReactorTime& clock_;
   std::unique_ptr<IStreamClientEndpoint> endpoint_;
-  std::unique_ptr<DisconnectFactory> proxyFactory_;
+  std::shared_ptr<DisconnectFactory> proxyFactory_;  // shared with the connection's proxy
   RetryPolicy retryPolicy_;
   std::string description_;
   State state_ = State::init;
@@ -324,6 +330,7 @@ class ClientService : public Service {
   std::optional<Deferred<Protocol*>> connectionInProgress_;
   DelayedCall retryCall_;
   Protocol* current_ = nullptr;  // your protocol, while connected
+  Proxy* proxy_ = nullptr;       // its wrapper, which the connection owns
   struct Awaiting {
     Deferred<Protocol*> d;
     std::optional<int> remaining;
