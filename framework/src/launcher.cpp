@@ -229,8 +229,7 @@ int Launch::startFailed(const std::string& why, const Failure* failure) {
     log_.critical("{program} could not start: {reason}", {{"program", info_.name}, {"reason", why}});
   if (destination_.name() != "stderr")
     std::cerr << info_.name << ": could not start: " << why << "\n";
-  if (pidfileOurs_) removePidfile(options_.pidfile);
-  return 1;
+  return 1;  // the pidfile goes at the end of run(), once what started has stopped
 }
 
 int Launch::run(const ServiceBuilder& build) {
@@ -251,15 +250,25 @@ int Launch::run(const ServiceBuilder& build) {
     // Before the build: a SIGTERM that comes while the services start waits
     // in libuv's signal pipe, and stops them once the reactor runs.
     installSignals(reactor);
+    const char* stage = "the service builder";
     try {
       tree = build(reactor, options_);
       if (!tree) throw std::runtime_error("the service builder returned no service");
       tree_ = tree.get();
+      stage = "privilegedStartService";
       tree->privilegedStartService();
+      stage = "startService";
       tree->startService();
     } catch (...) {
       Failure failure = Failure::current();
-      status = startFailed(failure.getErrorMessage(), &failure);
+      status = startFailed(std::string(stage) + " failed: " + failure.getErrorMessage(), &failure);
+    }
+    // The tree's stop, as twistd registers it; on a failed start it runs at
+    // once, so what started stops as it would on SIGTERM (see the header).
+    if (tree) reactor.addSystemEventTrigger("before", "shutdown", [this] { return stopTree(); });
+    if (status != 0 && tree) {
+      reactor.callWhenRunning([&reactor] { reactor.stop(); });
+      reactor.run(false);
     }
     if (status == 0) {
       logListening(*tree, log_);
@@ -269,7 +278,6 @@ int Launch::run(const ServiceBuilder& build) {
         log_.warn("Could not tell systemd that {program} is ready: {error}",
                   {{"program", info_.name}, {"error", e.what()}});
       }
-      reactor.addSystemEventTrigger("before", "shutdown", [this] { return stopTree(); });
       log_.info("{program} started (pid {pid})", {{"program", info_.name}, {"pid", std::to_string(::getpid())}});
       reactor.run(false);
       log_.info("{program} stopped", {{"program", info_.name}});

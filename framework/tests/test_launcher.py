@@ -357,6 +357,40 @@ def case_a_builder_that_throws_fails_the_start_with_status_1(d):
         check(any("asked to fail" in t for t in texts(helper.log)), "the failure is not logged")
 
 
+def case_a_start_failure_stops_what_started_in_reverse_order_then_exits_1_without_pidfile(d):
+    pidfile = os.path.join(d, "failstart.pid")
+    with Helper(d, args=["--pidfile", pidfile], helper_args=["--fail-start", "--stop-delay", "0.2"],
+                wait_listening=False) as helper:
+        status, err = helper.outcome()
+        check(status == 1, "exit status %s after a failed start, expected 1" % status)
+        got = texts(helper.log)
+
+        def at(fragment):
+            found = [i for i, t in enumerate(got) if fragment in t]
+            check(found, "%r is not in the log: %r" % (fragment, got))
+            return found[0]
+
+        # The failing service is the last child: stopped first, the first child (its stop is slow) last.
+        order = [at("could not start"), at("helper failing service stopped"), at("helper stop began"),
+                 at("helper stop finished"), at("The services stopped in")]
+        check(order == sorted(order), "not failure, then the stop in reverse order: %r" % got)
+        check("startService failed" in err and "asked to fail at start" in err,
+              "stderr does not say what failed and why: %r" % err)
+        check(not os.path.exists(pidfile), "the pidfile is left after a failed start")
+
+
+def case_a_start_failure_whose_stop_outlasts_the_shutdown_timeout_exits_1_after_it(d):
+    began = time.monotonic()
+    with Helper(d, args=["--shutdown-timeout", "0.3"], helper_args=["--fail-start", "--stop-delay", "30"],
+                wait_listening=False) as helper:
+        status, _ = helper.outcome()
+        took = time.monotonic() - began
+        check(status == 1, "exit status %s, expected 1" % status)
+        check(took < 5, "took %.1f s with a 0.3 s grace period" % took)
+        check(any("did not stop within the grace period" in t for t in texts(helper.log)),
+              "the timeout is not logged: %r" % texts(helper.log))
+
+
 def case_two_listen_options_listen_on_both(d):
     twice = ["--listen", "tcp:0:interface=127.0.0.1"] * 2
     with Helper(d, args=twice) as helper:

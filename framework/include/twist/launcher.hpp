@@ -63,8 +63,19 @@
 // - 1 when the start fails: the pidfile names a live process (the message
 //   says which pid), the log file or pidfile cannot be written, build threw,
 //   privilegedStartService or startService threw (an endpoint that cannot
-//   listen: strportsService throws CannotListenError). The reason is logged,
-//   and printed on stderr too when the log goes elsewhere.
+//   listen: strportsService throws CannotListenError). The reason, with the
+//   step that failed ("startService failed: ..."), is logged, and printed on
+//   stderr too when the log goes elsewhere. When the tree had been built,
+//   it is then stopped as on SIGTERM: the reactor runs just long enough for
+//   stopService of the whole tree (a MultiService asks its children in
+//   reverse order, those that had not started too, as Twisted's does), at
+//   most --shutdown-timeout seconds; then the pidfile is removed and
+//   runService returns 1. Twisted differs: twistd's startApplication lets
+//   the exception escape before registering the tree's stopService, removes
+//   the pidfile and exits with the traceback, leaving what started to the
+//   process's end (twisted/scripts/_twistd_unix.py postApplication,
+//   twisted/application/app.py startApplication, 22.4). twist stops it, so a
+//   connection or port that started is closed in order, not cut.
 //
 // Ownership: runService owns the Reactor, the service tree and the log file,
 // all for the duration of the call; the tree is destroyed before the Reactor,
@@ -116,7 +127,8 @@ using ServiceBuilder = std::function<std::unique_ptr<Service>(Reactor&, const La
 // exits at once with status 128+signal. SIGHUP: reopens the log file.
 // Returns main's exit status: 0 after a clean stop; 2 for a usage error (the option named,
 // on stderr); 1 when the start fails (pidfile of a live process, builder or start threw,
-// an endpoint that cannot listen), with the reason logged/printed.
+// an endpoint that cannot listen), with the reason logged/printed, after what started
+// has been stopped.
 int runService(int argc, char** argv, const ProgramInfo& info, ServiceBuilder build);
 
 // The parsing step alone (for tests, and for a program that wants the values

@@ -6,14 +6,17 @@
 // Its stopService logs "helper stop began with {connections} connections",
 // then after --stop-delay seconds (default 0) sends "bye\r\n" to each
 // connection, loses it, logs "helper stop finished" and fires. --fail-build
-// makes the builder throw "helper: asked to fail". Both helper options come
-// first; the rest goes to the launcher as it is.
+// makes the builder throw "helper: asked to fail". --fail-start adds a last
+// service whose startService throws "helper: asked to fail at start" (its
+// stopService logs "helper failing service stopped"). The helper options
+// come first; the rest goes to the launcher as it is.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -66,12 +69,23 @@ void Connections::finish(twist::Deferred<void> stopped) {
   stopped.callback();
 }
 
+// The last service of the tree: its start fails, after the others started.
+struct FailsToStart : twist::Service {
+  void startService() override { throw std::runtime_error("helper: asked to fail at start"); }
+  twist::Deferred<void> stopService() override {
+    twist::Service::stopService();
+    helperLog.info("helper failing service stopped");
+    return twist::succeed();
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   alarm(60);  // never outlive a test that crashed
   double stopDelay = 0;
   bool failBuild = false;
+  bool failStart = false;
   std::vector<char*> rest{argv[0]};
   int i = 1;
   for (; i < argc; ++i) {
@@ -79,6 +93,8 @@ int main(int argc, char** argv) {
       stopDelay = std::atof(argv[++i]);
     } else if (std::strcmp(argv[i], "--fail-build") == 0) {
       failBuild = true;
+    } else if (std::strcmp(argv[i], "--fail-start") == 0) {
+      failStart = true;
     } else {
       break;
     }
@@ -101,6 +117,7 @@ int main(int argc, char** argv) {
         helperLog.warn("helper warn event");
         helperLog.error("helper error event");
         helperLog.critical("helper critical event");
+        if (failStart) top->own(std::make_unique<FailsToStart>());
         return top;
       });
 }
