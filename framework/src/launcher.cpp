@@ -156,12 +156,20 @@ void removePidfile(const std::string& path) {
 
 // ---- the listening services, logged with their ports ---------------------------
 
+const char* const kListeningFormat = "{service} listening on {address}";
+
+// The launcher's "listening on" records pass the --log-level filter whatever
+// the level: they are how a program started on port 0 tells its port.
+bool isListeningRecord(const LogEvent& event, const std::string& launcherNamespace) {
+  return event.logNamespace == launcherNamespace && event.format == kListeningFormat;
+}
+
 void logListening(const Service& service, const Logger& log) {
   if (auto* listening = dynamic_cast<const StreamServerEndpointService*>(&service)) {
     if (auto port = listening->port()) {
       Address address = port->getHost();
       std::string name = listening->name().empty() ? listening->description() : listening->name();
-      log.info("{service} listening on {address}", {{"service", name},
+      log.info(kListeningFormat, {{"service", name},
                                                     {"address", address.str()},
                                                     {"host", address.host},
                                                     {"port", std::to_string(address.port)}});
@@ -214,8 +222,9 @@ std::string Launch::startLogging() {
   std::ostream& out = destination_.stream();
   LogObserver write = options_.logFormat == LogFormat::json ? jsonFileLogObserver(out) : textFileLogObserver(out);
   observer_ = globalLogPublisher().addObserver(
-      [write = std::move(write), level = options_.logLevel, &mutex = destination_.mutex()](const LogEvent& event) {
-        if (event.level < level) return;
+      [write = std::move(write), level = options_.logLevel, &mutex = destination_.mutex(),
+       launcher = log_.logNamespace()](const LogEvent& event) {
+        if (event.level < level && !isListeningRecord(event, launcher)) return;
         std::lock_guard lock(mutex);
         write(event);
       });
@@ -435,7 +444,8 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
       ->type_name("FORMAT")
       ->check(CLI::IsMember({"text", "json"}));
   std::string level = "info";
-  app.add_option("--log-level", level, "Drop events below LEVEL: debug, info, warn, error or critical. Default: info")
+  app.add_option("--log-level", level, "Drop events below LEVEL: debug, info, warn, error or critical; the info record \"<service> listening on "
+                 "<address>\", which tells the port, is kept at every level. Default: info")
       ->type_name("LEVEL")
       ->check(CLI::IsMember({"debug", "info", "warn", "error", "critical"}));
   app.add_option("--pidfile", options.pidfile,

@@ -462,7 +462,7 @@ def case_a_notify_socket_nobody_listens_on_is_logged_and_the_service_runs(d):
 
 
 def levels_logged(d, level):
-    # No "listening on" record at warn: the helper's own critical event says it is up.
+    # The helper's own critical event says it is up, at every level.
     with Helper(d, args=["--log-level", level], log="level-%s.json" % level, wait_listening=False) as helper:
         helper.wait_logged("helper critical event")
         helper.signal(signal.SIGTERM)
@@ -478,6 +478,20 @@ def case_log_level_drops_the_events_below_it(d):
     check(got == ["debug", "info", "warn", "error", "critical"], "--log-level debug logged %r" % got)
     got = levels_logged(d, "info")
     check(got == ["info", "warn", "error", "critical"], "--log-level info logged %r" % got)
+
+
+def case_the_listening_record_is_written_at_every_log_level(d):
+    for level in ["warn", "error", "critical"]:
+        # Waits for the "listening on" record, as a program started on port 0 would.
+        with Helper(d, args=["--log-level", level], log="listening-%s.json" % level) as helper:
+            client = connect(helper.port)
+            try:
+                check(client.recv(100).startswith(b"hello"), "the logged port %d is not the helper's" % helper.port)
+            finally:
+                client.close()
+            helper.signal(signal.SIGTERM)
+            check(helper.outcome()[0] == 0, "no clean exit at --log-level %s" % level)
+            check("helper info event" not in formats(helper.log), "--log-level %s let an info event through" % level)
 
 
 def case_text_log_on_stdout_with_logfile_dash(d):

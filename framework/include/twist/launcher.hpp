@@ -21,7 +21,8 @@
 //  2. Logging: one observer on the global publisher (logger.hpp) for the whole
 //     run: text (textFileLogObserver) or Twisted's JSON (jsonFileLogObserver)
 //     on stderr, stdout ("-") or a file opened for appending; events below
-//     --log-level are dropped. The launcher's own events use ProgramInfo::name
+//     --log-level are dropped, except the "listening on" records of step 4,
+//     written at every level. The launcher's own events use ProgramInfo::name
 //     as their namespace.
 //  3. The pidfile: one that names a live process refuses the start; one that
 //     names no process (stale) is removed with a warning. The pid is written
@@ -32,7 +33,11 @@
 //     privilegedStartService(), then startService(). Each listening service
 //     in the tree (StreamServerEndpointService, at any depth) is then logged
 //     as "<name> listening on TCP:127.0.0.1:8123", with the fields "address",
-//     "host" and "port": how a program started on port 0 tells its port.
+//     "host" and "port": how a program started on port 0 tells its port. The
+//     record is at info level but passes --log-level warn and above too.
+//     Twisted's is the port's own "Site starting on 8123" (log.msg, so
+//     info), which `twist --log-level warn` drops: there a program on port 0
+//     run that way cannot tell its port.
 //  5. notifyReady() (systemd.hpp: READY=1 when NOTIFY_SOCKET is set; an error
 //     is logged and the program goes on), then the reactor runs until stopped.
 //
