@@ -26,6 +26,7 @@
 #include <string>
 
 #include "twist/basic.hpp"
+#include "twist/logger.hpp"
 #include "twist/process.hpp"
 #include "twist/reactor.hpp"
 #include "twist/tcp.hpp"
@@ -41,32 +42,26 @@ void say(const std::string& who, const std::string& what) {
   std::printf("%6.2f s  %-9s| %s\n", now(), who.c_str(), what.c_str());
 }
 
-// A log record's text: its log_format with each {field} filled in.
-std::string recordText(const nlohmann::json& record) {
-  std::string format = record.value("log_format", std::string()), out;
-  for (std::size_t i = 0; i < format.size(); ++i) {
-    std::size_t close = format.find('}', i);
-    if (format[i] == '{' && close != std::string::npos) {
-      auto field = record.find(format.substr(i + 1, close - i - 1));
-      out += field == record.end() ? "?" : field->is_string() ? field->get<std::string>() : field->dump();
-      i = close;
-    } else {
-      out += format[i];
-    }
+// A record read back from the JSON log, as a LogEvent: its format, its
+// namespace and its own fields (every key but Twisted's log_* ones), so that
+// LogEvent::text() fills the format in as the service's text log would.
+twist::LogEvent eventOf(const nlohmann::json& record) {
+  twist::LogEvent event;
+  event.format = record.value("log_format", std::string());
+  event.logNamespace = record.value("log_namespace", std::string());
+  for (const auto& [key, value] : record.items()) {
+    if (!key.starts_with("log_")) event.fields.emplace_back(key, value.is_string() ? value.get<std::string>() : value.dump());
   }
-  return out;
+  return event;
 }
 
 // The chat namespace's own fields, which a log search filters on:
 // "  [nick=guest1 online=1 peer=...]".
-std::string fieldsOf(const nlohmann::json& record) {
-  if (record.value("log_namespace", std::string()) != "chat") return "";
+std::string fieldsOf(const twist::LogEvent& event) {
+  if (event.logNamespace != "chat" || event.fields.empty()) return "";
   std::string out;
-  for (const auto& [key, value] : record.items()) {
-    if (key.starts_with("log_")) continue;
-    out += (out.empty() ? "" : " ") + key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
-  }
-  return out.empty() ? "" : "  [" + out + "]";
+  for (const auto& [key, value] : event.fields) out += (out.empty() ? "" : " ") + key + "=" + value;
+  return "  [" + out + "]";
 }
 
 // One person in the room. `onLine` lets the narrator react to what it reads.
@@ -120,9 +115,10 @@ struct ServiceWatcher : twist::ProcessProtocol {
       if (!line.empty() && line[0] == '\x1e') line.erase(0, 1);
       nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
       if (!record.is_object()) continue;
-      say("log", recordText(record) + fieldsOf(record));
-      if (record.contains("port") && onListening) {
-        std::exchange(onListening, nullptr)(std::stoi(record["port"].get<std::string>()));
+      twist::LogEvent event = eventOf(record);
+      say("log", event.text() + fieldsOf(event));
+      if (const std::string* port = event.field("port"); port && onListening) {
+        std::exchange(onListening, nullptr)(std::stoi(*port));
       }
     }
   }
