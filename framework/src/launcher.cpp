@@ -170,9 +170,9 @@ void logListening(const Service& service, const Logger& log) {
       Address address = port->getHost();
       std::string name = listening->name().empty() ? listening->description() : listening->name();
       log.info(kListeningFormat, {{"service", name},
-                                                    {"address", address.str()},
-                                                    {"host", address.host},
-                                                    {"port", std::to_string(address.port)}});
+                                  {"address", address.str()},
+                                  {"host", address.host},
+                                  {"port", std::to_string(address.port)}});
     }
   }
   if (auto* multi = dynamic_cast<const MultiService*>(&service))
