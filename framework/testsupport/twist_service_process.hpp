@@ -163,10 +163,15 @@ double monotonicSeconds();
 template <class F>
 bool waitUntil(double seconds, F ready) {
   double deadline = monotonicSeconds() + seconds;
+  // Look again after 1, 2, 4, 8, then every 10 ms: what a test waits for
+  // (a line in a log, a process's end) is usually a few ms away, and a flat
+  // 10 ms per wait added up to a tenth of a second in a test file.
+  double pause = 0.001;
   for (;;) {
     if (ready()) return true;
     if (monotonicSeconds() >= deadline) return ready();
-    sleepSeconds(0.01);
+    sleepSeconds(pause);
+    pause = pause * 2 < 0.01 ? pause * 2 : 0.01;
   }
 }
 
