@@ -38,6 +38,51 @@ const std::vector<std::pair<std::string, LogLevel>> kLevels = {{"debug", LogLeve
                                                                 {"error", LogLevel::error},
                                                                 {"critical", LogLevel::critical}};
 
+// What is wrong with `value` as a number of seconds, or "" when nothing is:
+// the rule of --shutdown-timeout and of every OptionType::seconds option.
+std::string secondsProblem(const std::string& value) {
+  double seconds = 0;
+  try {
+    std::size_t used = 0;
+    seconds = std::stod(value, &used);
+    if (used != value.size()) return "not a number of seconds: " + value;
+  } catch (const std::exception&) {
+    return "not a number of seconds: " + value;
+  }
+  if (!std::isfinite(seconds) || seconds <= 0) return "must be a finite number of seconds above 0, not " + value;
+  return "";
+}
+
+// The launcher's own option names: a program's own may not take them.
+const char* const kLauncherOptions[] = {"listen",   "logfile",          "log-format", "log-level",
+                                        "pidfile",  "shutdown-timeout", "help",       "h"};
+
+// The program's mistakes in its ProgramOptions, before any is added to CLI11
+// (whose own error for a clash would not say whose option it was).
+void checkProgramOptions(const ProgramInfo& info) {
+  std::vector<std::string> seen;
+  for (const ProgramOption& option : info.options) {
+    std::string what = info.name + "'s ProgramOption \"" + option.name + "\"";
+    bool wellFormed = !option.name.empty() && option.name.front() != '-';
+    for (char c : option.name) {
+      bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      wellFormed = wellFormed && allowed;
+    }
+    if (!wellFormed) throw std::invalid_argument(what + ": a name is letters, digits and '-', without the leading --");
+    for (const char* own : kLauncherOptions) {
+      if (option.name == own) throw std::invalid_argument(what + ": --" + option.name + " is the launcher's own");
+    }
+    for (const std::string& name : seen) {
+      if (name == option.name) throw std::invalid_argument(what + ": given twice");
+    }
+    seen.push_back(option.name);
+    if (option.type == OptionType::seconds) {
+      std::string problem = secondsProblem(option.defaultValue);
+      if (!problem.empty()) throw std::invalid_argument(what + ": its default " + problem);
+    }
+  }
+}
+
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
@@ -410,8 +455,26 @@ void Launch::onSignal(int signum) {
 
 // ---- options -----------------------------------------------------------------------
 
+const std::string& LaunchOptions::value(const std::string& name) const {
+  auto it = values.find(name);
+  if (it == values.end()) {
+    throw std::out_of_range("LaunchOptions::value(\"" + name + "\"): the program has no option --" + name +
+                            " (ProgramInfo::options)");
+  }
+  return it->second;
+}
+
+double LaunchOptions::seconds(const std::string& name) const {
+  const std::string& text = value(name);
+  std::string problem = secondsProblem(text);
+  if (!problem.empty()) throw std::invalid_argument("--" + name + ": " + problem);
+  return std::stod(text);
+}
+
 int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOptions& options, std::ostream& out,
                        std::ostream& err) {
+  checkProgramOptions(info);
+  options.values.clear();
   CLI::App app{info.description, info.name};
   std::string defaults = info.defaultListen.empty() ? "none" : joined(info.defaultListen);
   app.add_option("--listen", options.listen,
@@ -454,20 +517,20 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
   app.add_option("--shutdown-timeout", options.shutdownTimeout,
                  "On SIGTERM or SIGINT, wait at most SECONDS for the services to stop. Default: 5")
       ->type_name("SECONDS")
-      ->check(CLI::Validator(
-          [](std::string& value) -> std::string {
-            double seconds = 0;
-            try {
-              std::size_t used = 0;
-              seconds = std::stod(value, &used);
-              if (used != value.size()) return "not a number of seconds: " + value;
-            } catch (const std::exception&) {
-              return "not a number of seconds: " + value;
-            }
-            if (!std::isfinite(seconds) || seconds <= 0) return "must be a finite number of seconds above 0, not " + value;
-            return "";
-          },
-          "SECONDS > 0"));
+      ->check(CLI::Validator([](std::string& value) { return secondsProblem(value); }, "SECONDS > 0"));
+  for (const ProgramOption& option : info.options) {
+    options.values[option.name] = option.defaultValue;
+    std::string help = option.help;
+    if (!help.empty() && help.back() == '.') help.pop_back();  // the default follows as a sentence of its own
+    CLI::Option* added =
+        app.add_option("--" + option.name, options.values[option.name], help + ". Default: " + option.defaultValue);
+    if (option.type == OptionType::seconds) {
+      added->type_name("SECONDS")->check(
+          CLI::Validator([](std::string& value) { return secondsProblem(value); }, "SECONDS > 0"));
+    } else {
+      added->type_name("TEXT");
+    }
+  }
   app.footer(
       "Signals: SIGTERM or SIGINT stops the services gracefully (at most --shutdown-timeout seconds), removes the "
       "pidfile and exits 0; a second one exits at once with 128 + the signal's number. SIGHUP reopens the log file.\n"
@@ -488,7 +551,13 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
 
 int runService(int argc, char** argv, const ProgramInfo& info, ServiceBuilder build) {
   LaunchOptions options;
-  int status = parseLaunchOptions(argc, argv, info, options, std::cout, std::cerr);
+  int status = -1;
+  try {
+    status = parseLaunchOptions(argc, argv, info, options, std::cout, std::cerr);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << info.name << ": " << e.what() << "\n";  // the log is not set up yet
+    return 1;
+  }
   if (status >= 0) return status;
   Launch launch(info, std::move(options));
   return launch.run(build);

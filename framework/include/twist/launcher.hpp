@@ -17,7 +17,8 @@
 // want the process they started), in this order:
 //  1. Parses argv with CLI11: --listen ENDPOINT (repeatable), --logfile PATH,
 //     --log-format text|json, --log-level debug|info|warn|error|critical,
-//     --pidfile PATH, --shutdown-timeout SECONDS, --help.
+//     --pidfile PATH, --shutdown-timeout SECONDS, --help; and the program's
+//     own options (ProgramInfo::options), as a twistd plugin has its own.
 //  2. Logging: one observer on the global publisher (logger.hpp) for the whole
 //     run: text (textFileLogObserver) or Twisted's JSON (jsonFileLogObserver)
 //     on stderr, stdout ("-") or a file opened for appending; events below
@@ -91,6 +92,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -111,6 +113,34 @@ struct LaunchOptions {
   LogLevel logLevel = LogLevel::info;     // --log-level debug|info|warn|error|critical
   std::string pidfile;               // --pidfile PATH, "" = none
   double shutdownTimeout = 5.0;      // --shutdown-timeout SECONDS, finite, > 0
+  // Each ProgramOption's value, by its name: as given, or its default.
+  std::map<std::string, std::string> values;
+
+  // The value of the program's own option `name` (ProgramInfo::options).
+  // Throws std::out_of_range naming it when the program declared none so named.
+  const std::string& value(const std::string& name) const;
+  // The same, read as seconds (an OptionType::seconds option, already checked
+  // to be a finite number above 0). Throws std::out_of_range as value() does,
+  // and std::invalid_argument naming it when it is not such a number.
+  double seconds(const std::string& name) const;
+};
+
+// What a program's own option holds, checked as the command line is parsed: a
+// bad value is a usage error (status 2) before anything starts.
+enum class OptionType {
+  text,     // any text
+  seconds,  // a finite number of seconds above 0, as --shutdown-timeout
+};
+
+// An option of the program's own, beside the launcher's (Twisted: a twistd
+// plugin's Options.optParameters, [name, short, default, help, coerce]):
+// --NAME VALUE, listed by --help with its default. Read it in the builder with
+// options.value(NAME) or options.seconds(NAME).
+struct ProgramOption {
+  std::string name;          // without the dashes: "census-interval"; letters, digits and '-'
+  std::string defaultValue;  // as it would be written on the command line: "1"
+  std::string help;          // one line for --help
+  OptionType type = OptionType::text;
 };
 
 // What --help says about the program, and its defaults.
@@ -118,6 +148,7 @@ struct ProgramInfo {
   std::string name;                        // for --help and the log namespace
   std::string description;                 // one line for --help
   std::vector<std::string> defaultListen;  // used when no --listen is given
+  std::vector<ProgramOption> options = {};  // the program's own, if any (= {}: may be left out)
 };
 
 // Builds the service tree (called once, before the reactor runs). What it
@@ -140,6 +171,10 @@ int runService(int argc, char** argv, const ProgramInfo& info, ServiceBuilder bu
 // without running): fills `options` from argv. Returns -1 when the program
 // should go on, else the exit status to return at once: 0 after --help
 // (printed on `out`), 2 after a usage error (printed on `err`).
+// A ProgramOption whose name is empty, not letters, digits and '-', one of
+// the launcher's own (listen, logfile, ..., help) or given twice, or whose
+// default its type refuses, is the program's mistake, not the user's: it
+// throws std::invalid_argument naming it (runService: logged, status 1).
 int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOptions& options, std::ostream& out,
                        std::ostream& err);
 
