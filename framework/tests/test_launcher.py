@@ -193,6 +193,13 @@ def case_bad_options_exit_2_naming_the_option(d):
         check("--help" in err, "%s: stderr does not point at --help: %r" % (args, err))
 
 
+def case_a_program_option_under_a_launcher_name_exits_1_naming_it(d):
+    status, out, err = run([HELPER, "--bad-program-option"])
+    check(status == 1, "exit status %s, expected 1 (stderr: %r)" % (status, err))
+    check("helper's ProgramOption \"pidfile\": --pidfile is the launcher's own" in err, "stderr: %r" % err)
+    check(out == "", "stdout: %r" % out)
+
+
 def case_help_lists_options_signals_and_exit_statuses(d):
     status, out, err = run([HELPER, "--help"])
     check(status == 0, "--help exited %s" % status)

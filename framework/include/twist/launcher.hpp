@@ -174,7 +174,7 @@ int runService(int argc, char** argv, const ProgramInfo& info, ServiceBuilder bu
 // A ProgramOption whose name is empty, not letters, digits and '-', one of
 // the launcher's own (listen, logfile, ..., help) or given twice, or whose
 // default its type refuses, is the program's mistake, not the user's: it
-// throws std::invalid_argument naming it (runService: logged, status 1).
+// throws std::invalid_argument naming it (runService: on stderr, status 1).
 int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOptions& options, std::ostream& out,
                        std::ostream& err);
 

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
   double stopDelay = 0;
   bool failBuild = false;
   bool failStart = false;
+  bool badProgramOption = false;
   std::vector<char*> rest{argv[0]};
   int i = 1;
   for (; i < argc; ++i) {
@@ -95,6 +96,8 @@ int main(int argc, char** argv) {
       failBuild = true;
     } else if (std::strcmp(argv[i], "--fail-start") == 0) {
       failStart = true;
+    } else if (std::strcmp(argv[i], "--bad-program-option") == 0) {
+      badProgramOption = true;
     } else {
       break;
     }
@@ -103,6 +106,8 @@ int main(int argc, char** argv) {
   rest.push_back(nullptr);
 
   twist::ProgramInfo info{"helper", "a trivial service for the launcher's tests", {"tcp:0:interface=127.0.0.1"}};
+  // The program's mistake: an option of its own under a name the launcher has.
+  if (badProgramOption) info.options.push_back({"pidfile", "x", "clashes with the launcher's"});
   auto factory = std::make_unique<twist::Factory>();
   return twist::runService(
       static_cast<int>(rest.size()) - 1, rest.data(), info,
