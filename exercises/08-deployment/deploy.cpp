@@ -26,9 +26,13 @@
 // process), the JSON log (--log-format json), SIGHUP reopening the log file.
 //
 // Stretch, exercise "census" (graded by its own tests, on this same file):
-// a twist::TimerService child that logs, every second and once at the
-// start, an event with the fields "event": "census" and "online": the
-// room's size (as text). It stops with the rest.
+// a twist::TimerService child that logs, once at the start and then every
+// --census-interval seconds, an event with the fields "event": "census" and
+// "online": the room's size (as text). It stops with the rest.
+// --census-interval SECONDS is an option of this program's own (default 1),
+// as a twistd plugin has its own (optParameters): a twist::ProgramOption in
+// the ProgramInfo that main gives runService; the builder reads it with
+// options.seconds("census-interval"). The census's tests pass 0.1.
 //
 // Graded as a running program: the hidden tests start it with
 //   --listen tcp:0:interface=127.0.0.1 --pidfile DIR/chat.pid
@@ -61,7 +65,8 @@ class ChatService : public twist::MultiService {
     // TODO: log a join and a leave (room.onJoin, room.onLeave): a twist::Logger
     //       named "chat", and the fields "event", "nick" and "online".
     // TODO: one listening child per endpoint in options.listen, for `room`.
-    // TODO (stretch, "census"): a TimerService child logging the room's size every second.
+    // TODO (stretch, "census"): a TimerService child logging the room's size
+    //       every options.seconds("census-interval") seconds.
     (void)reactor, (void)options;  // TODO: remove once they are used
   }
 
@@ -82,6 +87,7 @@ class ChatService : public twist::MultiService {
 int main(int argc, char** argv) {
   ChatFactory room;  // outlives the service tree and every connection
   // TODO: return twist::runService(...), whose builder makes a ChatService.
+  // TODO (stretch, "census"): the ProgramInfo's options hold --census-interval.
   (void)argc, (void)argv, (void)room;  // TODO: remove
   std::fputs("TODO: main() in exercises/08-deployment/deploy.cpp does not call twist::runService yet\n", stderr);
   return 1;

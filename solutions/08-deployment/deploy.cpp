@@ -11,8 +11,6 @@
 
 namespace {
 
-constexpr double kCensusSeconds = 1.0;
-
 std::string online(const ChatFactory& room) { return std::to_string(room.members.size()); }
 
 // The room as a service: listening while it runs; on stop, no new clients,
@@ -29,8 +27,9 @@ class ChatService : public twist::MultiService {
                {{"event", "leave"}, {"nick", member.nick}, {"online", online(member.room())}});
     };
     for (const std::string& endpoint : options.listen) own(twist::strportsService(reactor, endpoint, room));
-    // The stretch, "census": the room's size every second, the first at once.
-    own(std::make_unique<twist::TimerService>(reactor, kCensusSeconds, [&room, log = twist::Logger("chat")] {
+    // The stretch, "census": the room's size every --census-interval seconds, the first at once.
+    double every = options.seconds("census-interval");
+    own(std::make_unique<twist::TimerService>(reactor, every, [&room, log = twist::Logger("chat")] {
       log.info("{online} in the room", {{"event", "census"}, {"online", online(room)}});
     }));
   }
@@ -52,7 +51,10 @@ class ChatService : public twist::MultiService {
 
 int main(int argc, char** argv) {
   ChatFactory room;  // outlives the service tree and every connection: runService ends them first
-  return twist::runService(argc, argv, {"chat", "lesson 06's chat room, deployable", {"tcp:8123:interface=127.0.0.1"}},
+  twist::ProgramInfo info{"chat", "lesson 06's chat room, deployable", {"tcp:8123:interface=127.0.0.1"}};
+  // The stretch, "census": its interval is an option of this program's own.
+  info.options.push_back({"census-interval", "1", "Seconds between two census records", twist::OptionType::seconds});
+  return twist::runService(argc, argv, info,
                            [&room](twist::Reactor& reactor, const twist::LaunchOptions& options) {
                              return std::make_unique<ChatService>(reactor, options, room);
                            });
