@@ -14,6 +14,10 @@ using lesson01::whatHappened;
 
 namespace {
 
+// Every run below, started together on the first runOnce (program_run.hpp).
+const bool planned = (lesson01::plannedRuns() = {{"0.3"}, {"0"}, {}, {"abc"}, {"1s"}, {""}, {"-1"}, {"inf"}, {"1", "2"}},
+                      true);
+
 // A refusal: status 2, nothing on stdout, the usage line on stderr.
 void checkRefused(const std::vector<std::string>& args) {
   const auto& run = runOnce(args);
