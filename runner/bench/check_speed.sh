@@ -63,12 +63,19 @@ exercises=$("$runner" list --json | grep -o '"id": "[0-9][0-9]-[^"/]*/[^"]*"' | 
 [ -n "$smoke" ] && exercises=02-reactor/countdown
 [ -n "${CHECK_SPEED_ONLY:-}" ] && exercises=$CHECK_SPEED_ONLY
 # The exercise's own .cpp under DIR (exercises/ or solutions/): named like it
-# when the lesson has several.
+# when the lesson has several; else the last .cpp of its "files" in
+# lesson.json, the one the attendee writes (08's census: deploy.cpp, after
+# the given chat.cpp).
 source_of() {  # source_of DIR ID
-  local lesson=${2%%/*} file f
-  file=$(ls "$1/$lesson"/*.cpp | head -n1)
+  local lesson=${2%%/*} name=${2#*/} file f
+  file=$(awk -v name="$name" '
+    index($0, "\"name\": \"" name "\"") { mine = 1 }
+    mine && /"files"/ { infiles = 1 }
+    infiles && match($0, /"[^"]*\.cpp"/) { last = substr($0, RSTART + 1, RLENGTH - 2) }
+    infiles && /\]/ { print last; exit }' "lessons/$lesson/lesson.json")
+  file=$1/$lesson/${file:-$(cd "$1/$lesson" && ls *.cpp | head -n1)}
   for f in "$1/$lesson"/*.cpp; do
-    case $f in */${2#*/}.cpp | */test_${2#*/}.cpp) file=$f ;; esac  # test_NAME.cpp: a mutants exercise's tests
+    case $f in */$name.cpp | */test_$name.cpp) file=$f ;; esac  # test_NAME.cpp: a mutants exercise's tests
   done
   printf '%s\n' "$file"
 }
