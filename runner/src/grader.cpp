@@ -288,6 +288,7 @@ twist::Deferred<GradeResult> grade(twist::Reactor& reactor, const Paths& paths, 
     // that build's time, from Ninja's log, is the one to show.
     std::optional<long long> after = mtimeNanoseconds(made);
     if (after && after != before) {
+      result.programMadeNow = true;
       result.programBuildSeconds = result.buildSeconds;
     } else if (after) {
       std::string log = readFile(paths.build / ".ninja_log").value_or("");

@@ -86,11 +86,10 @@ twist::Deferred<GradeResult> gradeRegression(twist::Reactor& reactor, const Path
     fixed.mutantSeconds = result.mutantSeconds;
     // An edit of the test: (a) compiled it (one object, linked into both
     // programs) and (b) relinked, so the build that made the programs is the
-    // two together. grade() sets programBuildSeconds to its own build's time
-    // exactly when that build made the program.
-    bool reproductionMade = result.programBuildSeconds == result.buildSeconds;
-    bool fixMade = fixed.programBuildSeconds == fixed.buildSeconds;
-    if (reproductionMade && fixMade) fixed.programBuildSeconds = result.buildSeconds + fixed.buildSeconds;
+    // two together.
+    if (result.programMadeNow && fixed.programMadeNow) {
+      fixed.programBuildSeconds = result.buildSeconds + fixed.buildSeconds;
+    }
     fixed.buildSeconds += result.buildSeconds;
     result = std::move(fixed);
   }

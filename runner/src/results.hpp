@@ -84,6 +84,7 @@ struct GradeResult {
   // earlier one (./twistlings builds the exercises before it starts the
   // runner), read from Ninja's log. Unset when not known: "already built".
   std::optional<double> programBuildSeconds;
+  bool programMadeNow = false;                  // this grading's own build made the program
   double runSeconds = 0;
   // A "mutants" exercise, once its tests pass on the reference: each mutant's
   // run, in lesson.json's order, and the time of all of them together.
