@@ -287,7 +287,10 @@ std::vector<std::string> renderSlide(const Slide& slide, bool color, int width) 
   RenderOptions options;
   options.width = width;
   options.color = color;
-  std::string text = renderMarkdown(slide.body, options);
+  return renderedLines(renderMarkdown(slide.body, options));
+}
+
+std::vector<std::string> renderedLines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < text.size()) {

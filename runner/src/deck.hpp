@@ -85,6 +85,10 @@ inline constexpr std::size_t kSlideHeight = 20;
 // break at the end.
 std::vector<std::string> renderSlide(const Slide& slide, bool color, int width = kSlideWidth);
 
+// Rendered text (renderMarkdown's) as the screen shows it: one string a
+// line, without the blank lines at its end. For a slide, its notes too.
+std::vector<std::string> renderedLines(const std::string& text);
+
 // What keeps a deck from being presented in its lesson's talk time on an
 // 80x24 terminal, one message each, empty when nothing does: a slide taller
 // than kSlideHeight or with a line wider than kSlideWidth (naming the file,

@@ -107,19 +107,6 @@ std::string themed(std::string line, const DrawOptions& options) {
   return out + "\x1b[0m";
 }
 
-std::vector<std::string> splitText(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  while (!lines.empty() && lines.back().find_first_not_of(' ') == std::string::npos) lines.pop_back();
-  return lines;
-}
-
 std::string repeat(std::string_view s, int times) {
   std::string out;
   for (int i = 0; i < times; ++i) out += s;
@@ -344,7 +331,7 @@ std::vector<std::string> drawNotes(const NotesScreen& notes, const DrawOptions& 
     RenderOptions render;
     render.width = static_cast<int>(columns) - 2;
     render.color = options.color;
-    text = splitText(renderMarkdown(slide.notes.empty() ? "*(no notes)*" : slide.notes, render));
+    text = renderedLines(renderMarkdown(slide.notes.empty() ? "*(no notes)*" : slide.notes, render));
   } else if (notes.connected) {
     lines.push_back(paint.dim("The presenter has not said which slide yet."));
   }
@@ -379,7 +366,7 @@ std::string deckAsText(const Deck& deck, int width) {
       RenderOptions render;
       render.width = width - 2;
       render.color = false;
-      for (const std::string& line : splitText(renderMarkdown(slide.notes, render))) out += "  " + line + "\n";
+      for (const std::string& line : renderedLines(renderMarkdown(slide.notes, render))) out += "  " + line + "\n";
     }
     out += "\n";
   }
