@@ -81,6 +81,25 @@ bool closesFence(std::string_view line, const Fence& open) {
   return isBlank(line.substr(indent + fence->length));
 }
 
+// Fenced code, followed line by line: a '---', '# Title' or 'Note:' inside
+// it is code, not the deck's syntax.
+class FenceTracker {
+ public:
+  // True for a line that opens, is inside or closes a fence.
+  bool inCode(std::string_view line) {
+    if (fence_) {
+      if (closesFence(line, *fence_)) fence_.reset();
+      return true;
+    }
+    fence_ = fenceOf(line);
+    return fence_.has_value();
+  }
+  bool open() const { return fence_.has_value(); }
+
+ private:
+  std::optional<Fence> fence_;
+};
+
 // "# Title" or "## Title" (an ATX heading of level 1 or 2): its text.
 std::optional<std::string> titleOf(std::string_view line) {
   std::size_t indent = line.find_first_not_of(' ');
@@ -140,18 +159,10 @@ class Parser {
     deck.lessonId = lessonComment();
     // The slides' line ranges: [start, end) in lines_, split at separators.
     std::size_t start = 1;
-    std::optional<Fence> fence;
+    FenceTracker fences;
     for (std::size_t i = 1; i < lines_.size(); ++i) {
       std::string_view text = lines_[i].text;
-      if (fence) {
-        if (closesFence(text, *fence)) fence.reset();
-        continue;
-      }
-      if (auto open = fenceOf(text)) {
-        fence = open;
-        continue;
-      }
-      if (text != "---") continue;
+      if (fences.inCode(text) || text != "---") continue;
       bool blankBefore = isBlank(lines_[i - 1].text);
       bool blankAfter = i + 1 >= lines_.size() || isBlank(lines_[i + 1].text);
       if (!blankBefore || !blankAfter)
@@ -161,7 +172,7 @@ class Parser {
       addSlide(deck, start, i);
       start = i + 1;
     }
-    if (fence) fail(lines_.back().number, "a code fence is never closed");
+    if (fences.open()) fail(lines_.back().number, "a code fence is never closed");
     addSlide(deck, start, lines_.size());
     return deck;
   }
@@ -198,19 +209,12 @@ class Parser {
     if (first == end) fail(slide.line, "slide " + std::to_string(slide.number) + " is empty");
 
     std::size_t notesAt = end;   // the "Note:" line, or end
-    std::optional<Fence> fence;
+    FenceTracker fences;
     std::optional<double> time;
     for (std::size_t i = start; i < end; ++i) {
       std::string_view text = lines_[i].text;
       std::size_t number = lines_[i].number;
-      if (fence) {
-        if (closesFence(text, *fence)) fence.reset();
-        continue;
-      }
-      if (auto open = fenceOf(text)) {
-        fence = open;
-        continue;
-      }
+      if (fences.inCode(text)) continue;
       if (text == "Note:") {
         if (notesAt != end)
           fail(number, "a second 'Note:' line in slide " + std::to_string(slide.number) +
