@@ -928,13 +928,17 @@ TEST_CASE("services on a real Reactor: ClientService retries a refused port unti
   twist::ClientService* client = nullptr;
   twist::StreamServerEndpointService* server = nullptr;
   std::vector<std::string> events;
+  bool stopping = false;
   Notifying::built = 0;
   Notifying::onLost = [&] {
     events.push_back("lost");
+    // The loss the stop causes: a whenConnected now would only be cancelled by it.
+    if (stopping) return;
     reactor.callLater(0, [&] {
       client->whenConnected().addCallback([&](twist::Protocol* second) {
         auto* n = dynamic_cast<Notifying*>(second);
         events.push_back(n && n->id == 2 ? "reconnected" : "not a second protocol");
+        stopping = true;
         top.stopService().addCallback([&] { reactor.stop(); });
       });
     });
