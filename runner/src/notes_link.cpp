@@ -479,16 +479,11 @@ NotesClient::NotesClient(twist::IReactorTime& clock, twist::IReactorTCP& reactor
 
 NotesClient::~NotesClient() {
   alive_.reset();
-  // Still connected: against the rule in the header (ClientService's: the
-  // connection still refers to its factory when it closes). Said, so that it
-  // is found; the connection is cut so that at least no line reaches us.
-  if (presenter_) {
-    notes_link_detail::log().error("NotesClient destroyed while connected: call stop() and wait for it first");
-    presenter_->client_ = nullptr;
-    presenter_->transport->abortConnection();
-    presenter_ = nullptr;
-  }
-  service_.reset();  // cancels a pending retry or attempt
+  // Still connected: the protocol outlives us until its connection closes, so
+  // it forgets us first; the service's destruction then aborts the connection.
+  if (presenter_) presenter_->client_ = nullptr;
+  presenter_ = nullptr;
+  service_.reset();  // cancels a pending retry or attempt, aborts a connection
 }
 
 void NotesClient::start() { service_->startService(); }

@@ -66,12 +66,11 @@
 //   shutdown closes the port). Windows still connected then are aborted and
 //   detached (their protocols, owned by their connections, ignore their last
 //   callbacks).
-// - NotesClient owns its ClientService, endpoint and factory. Call stop() and
-//   destroy it once stop's Deferred has fired, or after Reactor::run() has
-//   returned (the shutdown has lost its connection by then): a connection
-//   still open refers to the service's factory when it closes (ClientService's
-//   rule), so destroying it connected is a use after free, which the
-//   destructor logs as an error. The reactor and the clock must outlive it.
+// - NotesClient owns its ClientService, endpoint and factory. It may be
+//   destroyed in any state, as its ClientService may: a connection still open
+//   is detached from it first (no line or loss reaches it after), then
+//   aborted. stop() first is the polite way (the presenter sees the window
+//   leave). The reactor and the clock must outlive it.
 // - The callbacks (onKey, onChange) are copied in; they are called on the
 //   reactor's thread and must not destroy the object that calls them. An
 //   exception they throw is logged and contained.

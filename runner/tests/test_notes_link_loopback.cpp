@@ -4,6 +4,7 @@
 // and fails it, and the reactor must be left clean.
 #include <unistd.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -193,5 +194,47 @@ TEST_CASE("Over loopback, a presenter destroyed once stopped leaves its notes wi
   CHECK(phase == 2);
   CHECK_FALSE(presenter);
   CHECK_FALSE(notes);
+  twist::assertReactorClean(reactor);
+}
+
+TEST_CASE("Over loopback, a notes window destroyed while connected is cut off, and the presenter sees it leave") {
+  testing::TempCourse dir;
+  twist::Reactor reactor;
+  Watchdog watchdog(reactor);
+  NotesServer presenter([](const NotesKey&) {});
+  writeLiveSession(dir, presenter.listenLoopback(reactor), true);
+  presenter.setDeck("02-reactor", 9);
+  presenter.setSlide(2);
+  std::unique_ptr<NotesClient> notes;
+  int viewsAfterReset = 0;
+  bool destroyed = false;
+  // The presenter sees the window go once the abort reaches it.
+  std::function<void()> waitForLeave = [&] {
+    if (presenter.windows() == 0) {
+      watchdog.cancel();
+      presenter.stop().addCallback([&] { reactor.stop(); });
+    } else {
+      reactor.callLater(0.005, waitForLeave);
+    }
+  };
+  notes = std::make_unique<NotesClient>(
+      reactor, reactor, slidesSessionFile(dir.root / ".twistlings"), [&](const PresenterView& v) {
+        if (destroyed) ++viewsAfterReset;
+        if (!v.connected || v.slide != 2 || destroyed) return;
+        // Connected: destroyed without stop(), on the loop's next turn (not
+        // from inside its own callback).
+        reactor.callLater(0, [&] {
+          CHECK(presenter.windows() == 1);
+          destroyed = true;
+          notes.reset();
+          waitForLeave();
+        });
+      });
+  notes->start();
+  reactor.run(false);
+  CHECK_FALSE(watchdog.fired);
+  CHECK(destroyed);
+  CHECK(viewsAfterReset == 0);
+  CHECK(presenter.windows() == 0);
   twist::assertReactorClean(reactor);
 }
