@@ -62,11 +62,18 @@ std::vector<Exercise::Mutant> readMutants(const fs::path& manifest, const json& 
   return mutants;
 }
 
-json parseFile(const fs::path& file) {
-  std::ifstream in(file);
+std::string readText(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
   if (!in) throw CourseError(file.string() + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw CourseError(file.string() + ": cannot be read");
+  return text.str();
+}
+
+json parseJson(std::string_view text, const fs::path& file) {
   try {
-    return json::parse(in);
+    return json::parse(text);
   } catch (const json::parse_error& e) {
     throw CourseError(file.string() + ": not valid JSON: " + e.what());
   }
@@ -86,8 +93,10 @@ void readMinutes(const fs::path& file, const json& object, const std::string& pa
 
 }  // namespace
 
-std::vector<PlannedLesson> readPlan(const fs::path& planFile) {
-  json doc = parseFile(planFile);
+std::vector<PlannedLesson> readPlan(const fs::path& planFile) { return parsePlan(readText(planFile), planFile); }
+
+std::vector<PlannedLesson> parsePlan(std::string_view text, const fs::path& planFile) {
+  json doc = parseJson(text, planFile);
   if (!doc.is_object()) throw CourseError(planFile.string() + ": must hold a JSON object");
   const json& lessons = member(planFile, doc, "", "lessons", json::value_t::array, "a list");
   std::vector<PlannedLesson> plan;
@@ -103,8 +112,10 @@ std::vector<PlannedLesson> readPlan(const fs::path& planFile) {
   return plan;
 }
 
-Lesson readLesson(const fs::path& manifest) {
-  json doc = parseFile(manifest);
+Lesson readLesson(const fs::path& manifest) { return parseLesson(readText(manifest), manifest); }
+
+Lesson parseLesson(std::string_view text, const fs::path& manifest) {
+  json doc = parseJson(text, manifest);
   if (!doc.is_object()) throw CourseError(manifest.string() + ": must hold a JSON object");
   Lesson lesson;
   lesson.id = member(manifest, doc, "", "id", json::value_t::string, "a string").get<std::string>();

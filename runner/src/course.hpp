@@ -155,5 +155,10 @@ class Course {
 Lesson readLesson(const fs::path& manifest);
 // Reads the plan, lessons/course.json (exposed for tests). Throws CourseError.
 std::vector<PlannedLesson> readPlan(const fs::path& planFile);
+// The same two from text already read (the fuzz targets'): `manifest` and
+// `planFile` name the text in errors, and the manifest's folder is the id
+// the lesson must have. Throw CourseError, and nothing else, for any text.
+Lesson parseLesson(std::string_view text, const fs::path& manifest);
+std::vector<PlannedLesson> parsePlan(std::string_view text, const fs::path& planFile);
 
 }  // namespace twistlings
