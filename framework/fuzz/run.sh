@@ -8,7 +8,8 @@
 #   framework/fuzz/run.sh 60 deferred -- -detect_leaks=0
 #
 # SECONDS defaults to 300. It builds the `fuzz` preset first (build-fuzz/,
-# clang). Each target starts from its seed corpus (corpus/NAME/, read only)
+# clang). Targets: twist's (framework/fuzz) and the runner's (runner/fuzz). Each
+# starts from its seed corpus (corpus/NAME/ beside its source, read only)
 # and from what earlier runs found (build-fuzz/fuzz-run/NAME/corpus/, kept
 # between runs, where new inputs go). libFuzzer stops at the first crash
 # (a crash, a leak, a timeout of 10 s, more than 2 GB): its input is in
@@ -27,18 +28,30 @@ extra=()
 while [ $# -gt 0 ]; do
   case $1 in
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *[!0-9]*) targets+=("$1") ;;
     *) seconds=$1 ;;
   esac
   shift
 done
+# twist's targets (here) and the runner's (runner/fuzz): NAME's seed corpus
+# is corpus/NAME/ beside its source.
+seed_dirs=("$here" "$root/runner/fuzz")
 if [ ${#targets[@]} -eq 0 ]; then
-  for source in "$here"/fuzz_*.cpp; do
-    name=$(basename "$source" .cpp)
-    targets+=("${name#fuzz_}")
+  for dir in "${seed_dirs[@]}"; do
+    for source in "$dir"/fuzz_*.cpp; do
+      name=$(basename "$source" .cpp)
+      targets+=("${name#fuzz_}")
+    done
   done
 fi
+seeds_of() {  # seeds_of NAME: the corpus directory beside fuzz_NAME.cpp
+  local dir
+  for dir in "${seed_dirs[@]}"; do
+    if [ -f "$dir/fuzz_$1.cpp" ]; then printf '%s\n' "$dir/corpus/$1"; return; fi
+  done
+  printf '%s\n' "$here/corpus/$1"
+}
 
 command -v clang++ >/dev/null || { echo "run.sh: no clang++: the fuzz targets need clang (libFuzzer)" >&2; exit 2; }
 cd "$root" || exit 2
@@ -59,7 +72,7 @@ for name in "${targets[@]}"; do
   start=$(date +%s.%N)
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$work/" "${extra[@]}" "$work/corpus" "$here/corpus/$name" >"$log" 2>&1
+    -artifact_prefix="$work/" "${extra[@]}" "$work/corpus" "$(seeds_of "$name")" >"$log" 2>&1
   status=$?
   end=$(date +%s.%N)
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
