@@ -11,6 +11,7 @@
 #       `python run` ones run with Twisted, bounded; skipped (ctest's SKIP,
 #       exit code 77, saying why) without python3 or Twisted
 #   course: FILE has no raw HTML               Markdown the terminal drops
+# and each lesson's README is about 1,200 words (below).
 # The marking convention (```cpp fragment, ```cpp body fails, ```python run ...)
 # is in runner/tools/listing_parser.hpp; the raw-HTML marker in raw_html.hpp.
 # The generated sources stay in build/listings/ for a human to rerun.
@@ -34,6 +35,16 @@ foreach(markdown ${COURSE_MARKDOWN})
   set_tests_properties("course: the listings of ${file} compile" PROPERTIES TIMEOUT 900)
   set_tests_properties("course: the Python listings of ${file} compile, and run where marked"
                        PROPERTIES TIMEOUT 300 SKIP_RETURN_CODE 77)
+endforeach()
+
+# COURSE.md's rule 3, "about 1,200 words including the code": at most 10 %
+# more, counted as wc -w does (CheckReadmeWords.cmake).
+file(GLOB COURSE_READMES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/lessons/*/README.md)
+foreach(readme ${COURSE_READMES})
+  file(RELATIVE_PATH file ${CMAKE_SOURCE_DIR} ${readme})
+  add_test(NAME "course: ${file} is about 1,200 words (at most 1,320)"
+           COMMAND ${CMAKE_COMMAND} -DREADME=${readme} -DMAX_WORDS=1320
+                   -P ${CMAKE_CURRENT_LIST_DIR}/CheckReadmeWords.cmake)
 endforeach()
 
 # The check's own tests (runner/tests/test_listings.cpp) run it on the fixture
