@@ -74,7 +74,9 @@ std::string readText(const fs::path& file) {
 json parseJson(std::string_view text, const fs::path& file) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // Not only parse_error: a number too large for a double is out_of_range
+    // (found by fuzz_lesson).
     throw CourseError(file.string() + ": not valid JSON: " + e.what());
   }
 }

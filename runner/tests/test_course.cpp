@@ -125,6 +125,15 @@ TEST_CASE("a broken lesson json is refused with the file and the field") {
   CHECK_THAT(errorOf(t.root), twist_catch::Contains("02-reactor/lesson.json: not valid JSON"));
 }
 
+TEST_CASE("a number too large for a double in a lesson json or the plan is refused as not valid JSON") {
+  // Found by fuzz_lesson: nlohmann_json throws out_of_range for it, not parse_error.
+  const std::string huge = "1e99999";
+  CHECK_THROWS_WITH(parseLesson(R"({"id":"02-reactor","timeout_s":)" + huge + "}", "lessons/02-reactor/lesson.json"),
+                    twist_catch::Contains("lessons/02-reactor/lesson.json: not valid JSON") &&
+                        twist_catch::Contains("number overflow"));
+  CHECK_THROWS_AS(parsePlan("[" + huge + "]", "lessons/course.json"), CourseError);
+}
+
 TEST_CASE("an exercise is graded as unit tests unless its kind says program, and an unknown kind is refused") {
   TempCourse t;
   auto exercise = [](const std::string& name, const std::string& kind) {
