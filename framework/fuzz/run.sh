@@ -87,8 +87,8 @@ for name in "${targets[@]}"; do
   corpus=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | sed 's/corp: //')
   corpus=${corpus:-$(find "$work/corpus" -type f | wc -l)}
   rows+=("$(awk -v n="fuzz_$name" -v r="$runs" -v s="$start" -v e="$end" -v c="$crashes" -v k="$corpus" -v x="$status" \
-    'BEGIN { t = e - s; printf "%-16s %12d %8.0fs %9.0f %8d %10s%s", n, r, t, (t > 0 ? r / t : 0), c, k, (x ? "  (stopped: exit " x ")" : "") }')")
+    'BEGIN { t = e - s; printf "%-20s %12d %8.0fs %9.0f %8d %10s%s", n, r, t, (t > 0 ? r / t : 0), c, k, (x ? "  (stopped: exit " x ")" : "") }')")
 done
 
-printf '%-16s %12s %9s %9s %8s %10s\n' target executions time exec/s crashes corpus
+printf '%-20s %12s %9s %9s %8s %10s\n' target executions time exec/s crashes corpus
 printf '%s\n' "${rows[@]}"
