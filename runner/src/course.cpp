@@ -4,9 +4,11 @@
 #include "course.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+
+#include "files.hpp"
 
 namespace twistlings {
 
@@ -63,12 +65,9 @@ std::vector<Exercise::Mutant> readMutants(const fs::path& manifest, const json& 
 }
 
 std::string readText(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw CourseError(file.string() + ": cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw CourseError(file.string() + ": cannot be read");
-  return text.str();
+  std::optional<std::string> text = readFile(file);
+  if (!text) throw CourseError(file.string() + ": cannot be read");
+  return *text;
 }
 
 json parseJson(std::string_view text, const fs::path& file) {
