@@ -53,6 +53,11 @@ std::string secondsProblem(const std::string& value) {
   return "";
 }
 
+// secondsProblem as CLI11's check of an option's value.
+CLI::Validator secondsValidator() {
+  return CLI::Validator([](std::string& value) { return secondsProblem(value); }, "SECONDS > 0");
+}
+
 // The launcher's own option names: a program's own may not take them.
 const char* const kLauncherOptions[] = {"listen",   "logfile",          "log-format", "log-level",
                                         "pidfile",  "shutdown-timeout", "help",       "h"};
@@ -517,7 +522,7 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
   app.add_option("--shutdown-timeout", options.shutdownTimeout,
                  "On SIGTERM or SIGINT, wait at most SECONDS for the services to stop. Default: 5")
       ->type_name("SECONDS")
-      ->check(CLI::Validator([](std::string& value) { return secondsProblem(value); }, "SECONDS > 0"));
+      ->check(secondsValidator());
   for (const ProgramOption& option : info.options) {
     options.values[option.name] = option.defaultValue;
     std::string help = option.help;
@@ -525,8 +530,7 @@ int parseLaunchOptions(int argc, char** argv, const ProgramInfo& info, LaunchOpt
     CLI::Option* added =
         app.add_option("--" + option.name, options.values[option.name], help + ". Default: " + option.defaultValue);
     if (option.type == OptionType::seconds) {
-      added->type_name("SECONDS")->check(
-          CLI::Validator([](std::string& value) { return secondsProblem(value); }, "SECONDS > 0"));
+      added->type_name("SECONDS")->check(secondsValidator());
     } else {
       added->type_name("TEXT");
     }
