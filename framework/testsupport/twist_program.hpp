@@ -27,10 +27,12 @@
 //   its kill, after a timeout), on a monotonic clock.
 // - A program that cannot be started (no such file, not executable) gives
 //   started() == false and the reason in startError.
-// One thread: runProgram blocks the caller (it is meant for tests, which run
-// one at a time), and forks, so call it while the process has no other threads
-// that hold locks the child might need (the child calls only async-signal-safe
-// functions before exec).
+// Threads: runProgram blocks the caller. Several threads may each run one at
+// once (lesson 01's hidden tests do): the child calls only async-signal-safe
+// functions between fork and exec, so no lock another thread holds matters,
+// and every pipe it makes closes on exec, so one child never holds another's.
+// PR_SET_PDEATHSIG follows the calling thread: it must outlive the run, as a
+// thread that waits for it does.
 #pragma once
 
 #include <cstddef>
