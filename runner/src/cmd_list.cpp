@@ -1,6 +1,7 @@
 // cmd_list.cpp — list, the status line and the welcome: where the attendee is
 // on the core path, the stretch exercises beside it, and what to do next.
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -98,6 +99,18 @@ std::string minutesOf(const Lesson& lesson) {
          std::to_string(lesson.handsOnMinutes) + " hands-on)";
 }
 
+// The first of e's files that is not there (as the attendee sees it,
+// "exercises/00-intro/toy_loop.cpp"), or "": a deleted file is what a check
+// would stop at, so list says so beside the exercise, not "did not build".
+std::string missingFile(const Context& c, const Exercise& e) {
+  for (const auto& file : e.files) {
+    std::filesystem::path shown = std::filesystem::path("exercises") / e.lesson / file;
+    std::error_code error;
+    if (!std::filesystem::exists(c.paths.root / shown, error) && !error) return shown.string();
+  }
+  return "";
+}
+
 }  // namespace
 
 int listCommand(Context& c, bool json) {
@@ -110,11 +123,13 @@ int listCommand(Context& c, bool json) {
       for (const auto& e : lesson.exercises) {
         ExerciseProgress p = c.progress.get(e.id());
         ExerciseState state = c.state(e);
+        std::string missing = missingFile(c, e);
         exercises.push_back({{"id", e.id()}, {"name", e.name}, {"kind", e.kind}, {"stretch", e.stretch}, {"state", stateName(state)},
                              {"done", p.done}, {"caught_up", p.caughtUp},
                              {"changed_since_pass", state == ExerciseState::DoneChanged},
                              {"checked", p.checked}, {"hints_shown", p.hintsShown}, {"hints", e.hints.size()},
-                             {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)}});
+                             {"last_status", p.lastStatus.empty() ? nlohmann::json(nullptr) : nlohmann::json(p.lastStatus)},
+                             {"missing_file", missing.empty() ? nlohmann::json(nullptr) : nlohmann::json(missing)}});
       }
       lessons.push_back({{"id", lesson.id}, {"title", lesson.title}, {"minutes", lesson.minutes()},
                          {"talk", lesson.talkMinutes}, {"hands_on", lesson.handsOnMinutes}, {"exercises", exercises}});
@@ -141,7 +156,9 @@ int listCommand(Context& c, bool json) {
       std::string note = e.stretch ? c.paint.cyan("  stretch") : "";
       if (!said.empty()) note += c.paint.dim("  (" + said + ")");
       bool failing = p.lastStatus == "fail" || p.lastStatus == "error";
-      if (failing && c.state(e) != ExerciseState::Done) {
+      if (std::string missing = missingFile(c, e); !missing.empty()) {
+        note += c.paint.yellow("  (" + missing + " is missing: ./twistlings reset " + e.id() + ")");
+      } else if (failing && c.state(e) != ExerciseState::Done) {
         note += c.paint.dim(p.lastStatus == "fail" ? "  (last check: failing)" : "  (last check: did not build or crashed)");
       }
       if (p.hintsShown > 0) note += c.paint.dim("  hints " + std::to_string(p.hintsShown) + "/" + std::to_string(e.hints.size()));

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -156,6 +157,26 @@ TEST_CASE("an exercise whose file changed since it passed is not plain done") {
   t.write("exercises/02-reactor/countdown.cpp", "my answer, edited\n");
   pass(again, "02-reactor/countdown");
   CHECK(again.state(countdown) == ExerciseState::Done);
+}
+
+TEST_CASE("list names a deleted exercise file and how to get it back, not 'did not build'") {
+  TempCourse t;
+  workshop(t);
+  Context c = t.context();
+  c.record(*c.course.find("02-reactor/countdown"), gradedAs(Verdict::Error));
+  std::string listed = stdoutOf([&] { listCommand(c, false); });
+  CHECK_THAT(listed, twist_catch::Contains("(last check: did not build or crashed)"));
+  CHECK_THAT(listed, !twist_catch::Contains("is missing"));
+  std::filesystem::remove(t.root / "exercises/02-reactor/countdown.cpp");
+  listed = stdoutOf([&] { listCommand(c, false); });
+  CHECK_THAT(listed, twist_catch::Contains(
+                         "02-reactor/countdown  (exercises/02-reactor/countdown.cpp is missing: ./twistlings reset 02-reactor/countdown)"));
+  CHECK_THAT(listed, !twist_catch::Contains("did not build"));
+  INFO("only the deleted one");
+  CHECK_THAT(listed, !twist_catch::Contains("heartbeat.cpp is missing"));
+  std::string json = stdoutOf([&] { listCommand(c, true); });
+  CHECK_THAT(json, twist_catch::Contains(R"("missing_file": "exercises/02-reactor/countdown.cpp")"));
+  CHECK_THAT(json, twist_catch::Contains(R"("missing_file": null)"));
 }
 
 TEST_CASE("list marks stretch exercises, in text and in JSON") {
