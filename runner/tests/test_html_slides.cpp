@@ -2,6 +2,8 @@
 // shown to check (keys, print, no request) is in chromium_slides.py; here,
 // the HTML itself: code escaped and highlighted with the terminal's tokens,
 // notes kept out of the slides, and a deck's Markdown unable to make markup.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
