@@ -103,10 +103,9 @@ std::string minutesOf(const Lesson& lesson) {
 // "exercises/00-intro/toy_loop.cpp"), or "": a deleted file is what a check
 // would stop at, so list says so beside the exercise, not "did not build".
 std::string missingFile(const Context& c, const Exercise& e) {
-  for (const auto& file : e.files) {
-    std::filesystem::path shown = std::filesystem::path("exercises") / e.lesson / file;
+  for (const auto& file : c.course.exerciseFiles(e)) {
     std::error_code error;
-    if (!std::filesystem::exists(c.paths.root / shown, error) && !error) return shown.string();
+    if (!std::filesystem::exists(file, error) && !error) return file.lexically_relative(c.paths.root).generic_string();
   }
   return "";
 }
